@@ -1,0 +1,36 @@
+# Supervised baseline on the embedded demo data: DeepLabV3+ with a slim
+# ResNet-18 trained from scratch, 1500 iterations of batch 8 (a few minutes
+# on 2 CPU cores). `make demo` trains and evaluates this config.
+_base_ = [
+    '../_base_/models/deeplabv3plus_r18w16-d8.py',
+    '../_base_/datasets/demo_voc.py', '../_base_/default_runtime.py'
+]
+crop_size = (128, 128)
+data_preprocessor = dict(size=crop_size)
+model = dict(data_preprocessor=data_preprocessor)
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4),
+    clip_grad=None)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.1, begin=0, end=100, by_epoch=False),
+    dict(
+        type='PolyLR',
+        eta_min=1e-4,
+        power=0.9,
+        begin=100,
+        end=1500,
+        by_epoch=False)
+]
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=1500, val_interval=500)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+default_hooks = dict(
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=500,
+                    max_keep_ckpts=2),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    visualization=dict(type='SegVisualizationHook'))
+randomness = dict(seed=0)

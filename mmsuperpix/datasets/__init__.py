@@ -1,0 +1,3 @@
+from .voc_split import VOCSplitDataset
+
+__all__ = ['VOCSplitDataset']

@@ -1,0 +1,3 @@
+from .hooks import MetricCurvesHook
+
+__all__ = ['MetricCurvesHook']

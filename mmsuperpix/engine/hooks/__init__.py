@@ -1,0 +1,3 @@
+from .metric_curves_hook import MetricCurvesHook
+
+__all__ = ['MetricCurvesHook']

@@ -1,0 +1,52 @@
+"""The config handling shared by ``tools/train.py`` and ``tools/test.py``."""
+import os.path as osp
+from typing import Optional
+
+from mmengine.config import Config
+
+from .config_check import ConfigError, check_cfg_options, check_component_types
+from .dist import setup_cpu_distributed
+
+
+def load_run_config(config: str,
+                    cfg_options: Optional[dict] = None,
+                    work_dir: Optional[str] = None,
+                    launcher: str = 'none') -> Config:
+    """Load, override and check a config the way mmseg's tools do.
+
+    Steps: ``Config.fromfile`` (imports ``custom_imports``) -> reject
+    ``--cfg-options`` typos -> merge them -> resolve ``work_dir`` (CLI >
+    config > ``./work_dirs/<config name>``) -> check that every component
+    type is registered -> adapt distributed settings to CPU-only machines.
+
+    Args:
+        config (str): Config file path.
+        cfg_options (dict, optional): Parsed ``--cfg-options``.
+        work_dir (str, optional): ``--work-dir``.
+        launcher (str): ``--launcher``. Defaults to ``'none'``.
+
+    Returns:
+        Config: The config, ready for ``Runner.from_cfg``.
+
+    Raises:
+        ConfigError: For a missing config file, a likely typo in
+            ``cfg_options`` or an unregistered component type.
+    """
+    if not osp.isfile(config):
+        raise ConfigError(
+            f'config file {config!r} does not exist (paths are relative to '
+            f'{osp.abspath(".")}); configs live under configs/, e.g. '
+            'configs/demo/.')
+    cfg = Config.fromfile(config)
+    cfg.launcher = launcher
+    if cfg_options:
+        check_cfg_options(cfg, cfg_options)
+        cfg.merge_from_dict(cfg_options)
+    if work_dir is not None:
+        cfg.work_dir = work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(config))[0])
+    check_component_types(cfg)
+    setup_cpu_distributed(cfg, launcher)
+    return cfg

@@ -1,0 +1,79 @@
+"""Plot the scalars mmengine logs during training (loss, lr, val metrics)."""
+import json
+import os.path as osp
+from collections import defaultdict
+from typing import Dict, List, Tuple
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+#: Keys that describe the logging itself rather than the training.
+_BOOKKEEPING = {'step', 'iter', 'epoch', 'time', 'data_time', 'memory'}
+
+Series = Dict[str, Tuple[List[float], List[float]]]
+
+
+def read_scalars(path: str) -> Tuple[Series, Series]:
+    """Split an mmengine ``vis_data/scalars.json`` into train and val series.
+
+    Training records carry ``lr``; validation records do not.
+
+    Args:
+        path (str): The JSON-lines file written by ``LocalVisBackend``.
+
+    Returns:
+        tuple: ``train`` and ``val`` dicts mapping each key to
+        ``(steps, values)``.
+    """
+    train: Series = defaultdict(lambda: ([], []))
+    val: Series = defaultdict(lambda: ([], []))
+    with open(path) as f:
+        for line in f:
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            target = train if 'lr' in record else val
+            for key, value in record.items():
+                if key in _BOOKKEEPING or not isinstance(value, (int, float)):
+                    continue
+                target[key][0].append(record['step'])
+                target[key][1].append(value)
+    return dict(train), dict(val)
+
+
+def plot_training_curves(scalars_path: str, out_file: str) -> str:
+    """Draw losses, learning rate and validation metrics to one PNG.
+
+    Args:
+        scalars_path (str): ``<work_dir>/<timestamp>/vis_data/scalars.json``.
+        out_file (str): Where to write the PNG.
+
+    Returns:
+        str: ``out_file``.
+    """
+    if not osp.isfile(scalars_path):
+        raise FileNotFoundError(
+            f'{scalars_path!r} does not exist: train with LocalVisBackend '
+            '(the default visualizer) so mmengine logs scalars there.')
+    train, val = read_scalars(scalars_path)
+    losses = {k: v for k, v in train.items() if 'loss' in k}
+    panels = [('training losses', losses, True),
+              ('learning rate', {'lr': train['lr']} if 'lr' in train else {},
+               False),
+              ('validation', val, False)]
+    panels = [p for p in panels if p[1]]
+    fig = Figure(figsize=(5 * max(len(panels), 1), 4), tight_layout=True)
+    FigureCanvasAgg(fig)
+    for i, (title, series, log_y) in enumerate(panels):
+        ax = fig.add_subplot(1, len(panels), i + 1)
+        for key, (steps, values) in sorted(series.items()):
+            ax.plot(steps, values, marker='o' if len(steps) < 20 else None,
+                    label=key)
+        if log_y and all(v > 0 for _, vs in series.values() for v in vs):
+            ax.set_yscale('log')
+        ax.set_title(title)
+        ax.set_xlabel('iteration')
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.savefig(out_file, dpi=100)
+    return out_file
