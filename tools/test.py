@@ -70,6 +70,8 @@ def trigger_visualization_hook(cfg, args):
         visualization_hook['wait_time'] = args.wait_time
     if args.show_dir:
         cfg.visualizer['save_dir'] = args.show_dir
+        # mmseg paints every 50th image by default; --show-dir asks for all
+        visualization_hook['interval'] = 1
     return cfg
 
 

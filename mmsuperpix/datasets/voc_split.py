@@ -50,6 +50,9 @@ class VOCSplitDataset(BaseSegDataset):
         if data_prefix is None:
             data_prefix = dict(
                 img_path='JPEGImages', seg_map_path='SegmentationClass')
+        # mmengine joins every prefix with data_root: drop the None of an
+        # unlabeled set instead of failing there
+        data_prefix = {k: v for k, v in data_prefix.items() if v is not None}
         data_root = kwargs.get('data_root')
         if data_root and not osp.isdir(data_root):
             raise FileNotFoundError(

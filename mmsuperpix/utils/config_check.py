@@ -39,8 +39,9 @@ def check_cfg_options(cfg: Config, options: Dict[str, Any]) -> None:
     Raises:
         ConfigError: On a likely typo, naming the closest existing keys.
     """
+    tree = cfg.to_dict()
     for full_key in options:
-        node: Any = cfg
+        node: Any = tree
         parts = full_key.split('.')
         for depth, part in enumerate(parts):
             path = '.'.join(parts[:depth + 1])
@@ -104,7 +105,7 @@ def check_component_types(cfg: Config) -> None:
     """
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     registries = _all_registries()
-    for path, name in _iter_types(cfg._cfg_dict.to_dict()):
+    for path, name in _iter_types(cfg.to_dict()):
         if '.' in name or any(reg.get(name) for reg in registries):
             continue
         known = {n for reg in registries for n in reg.module_dict}

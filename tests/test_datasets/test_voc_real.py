@@ -1,0 +1,72 @@
+"""The 48 real VOC 2012 images of ../shared/data through the real dataset
+class and the VOC training pipeline of configs/_base_/datasets."""
+import os
+import os.path as osp
+
+import numpy as np
+import pytest
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+
+import mmsuperpix  # noqa: F401
+from conftest import REPO, shared_path
+from mmsuperpix.registry import DATASETS
+
+init_default_scope('mmseg')
+VOC_BASE = osp.join(REPO, 'configs', '_base_', 'datasets',
+                    'pascal_voc12_aug.py')
+
+
+@pytest.fixture(scope='module')
+def voc_root():
+    return shared_path('VOC2012')
+
+
+def ids_in(voc_root):
+    names = sorted(f for f in os.listdir(osp.join(voc_root, 'JPEGImages'))
+                   if f.endswith('.jpg'))
+    return [osp.splitext(n)[0] for n in names]
+
+
+def voc_dataset(voc_root, ann_file, pipeline_key='train_pipeline'):
+    cfg = Config.fromfile(VOC_BASE)
+    ds_cfg = cfg.train_dataloader.dataset
+    ds_cfg.update(data_root=voc_root, ann_file=ann_file,
+                  pipeline=cfg[pipeline_key])
+    return DATASETS.build(ds_cfg)
+
+
+def test_real_voc_through_train_pipeline(voc_root, tmp_path):
+    ids = ids_in(voc_root)
+    assert len(ids) == 48
+    split = tmp_path / 'present.txt'  # the semi-supervised pair format
+    split.write_text(''.join(f'JPEGImages/{i}.jpg SegmentationClass/{i}.png\n'
+                             for i in ids))
+    ds = voc_dataset(voc_root, str(split))
+    assert len(ds) == 48
+    seen = set()
+    for k in range(0, 48, 6):
+        sample = ds[k]
+        img, seg = sample['inputs'], sample['data_samples'].gt_sem_seg.data
+        assert img.shape == (3, 512, 512) and seg.shape == (1, 512, 512)
+        values = set(np.unique(seg.numpy()).tolist())
+        assert values <= set(range(21)) | {255}
+        seen |= values - {0, 255}
+    assert len(seen) >= 3  # several real object classes
+
+
+def test_real_voc_test_pipeline_keeps_original_labels(voc_root, tmp_path):
+    split = tmp_path / 'ids.txt'  # the ImageSets id format
+    split.write_text('2007_000033\n2007_000042\n')
+    ds = voc_dataset(voc_root, str(split), 'test_pipeline')
+    sample = ds[0]
+    seg = sample['data_samples'].gt_sem_seg.data
+    h, w = sample['data_samples'].ori_shape
+    assert seg.shape[1:] == (h, w)
+    assert sample['inputs'].shape[1:] == sample['data_samples'].img_shape
+
+
+def test_standard_split_against_partial_data_is_a_clear_error(voc_root):
+    val_list = shared_path('VOC2012_splits', 'pascal', 'val.txt')
+    with pytest.raises(FileNotFoundError, match=r'1427 of 1449 images'):
+        voc_dataset(voc_root, val_list)
