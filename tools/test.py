@@ -4,11 +4,11 @@ import argparse
 import os
 import sys
 
-from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 import mmsuperpix  # noqa: F401
-from mmsuperpix.utils import ConfigError, load_run_config
+from mmsuperpix.utils import (ConfigError, add_run_arguments,
+                              export_local_rank, load_run_config)
 
 
 def parse_args():
@@ -17,10 +17,6 @@ def parse_args():
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument(
-        '--work-dir',
-        help=('if specified, the evaluation metric results will be dumped'
-              'into the directory as json'))
-    parser.add_argument(
         '--out',
         type=str,
         help='The directory to save output prediction for offline evaluation')
@@ -28,32 +24,17 @@ def parse_args():
         '--show', action='store_true', help='show prediction results')
     parser.add_argument(
         '--show-dir',
-        help='directory where painted images will be saved. '
-        'If specified, it will be automatically saved '
-        'to the work_dir/timestamp/show_dir')
+        help='directory where every test image is saved with its painted '
+        'prediction (under vis_data/vis_image)')
     parser.add_argument(
         '--wait-time', type=float, default=2, help='the interval of show (s)')
     parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override some settings in the used config, the key-value pair '
-        'in xxx=yyy format will be merged into config file. If the value to '
-        'be overwritten is a list, it should be like key="[a,b]" or key=a,b '
-        'It also allows nested list/tuple values, e.g. key="[(a,b),(c,d)]" '
-        'Note that the quotation marks are necessary and that no white space '
-        'is allowed.')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument(
         '--tta', action='store_true', help='Test time augmentation')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_run_arguments(
+        parser, 'if specified, the evaluation metric results will be dumped '
+        'into the directory as json')
     args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    export_local_rank(args)
     return args
 
 

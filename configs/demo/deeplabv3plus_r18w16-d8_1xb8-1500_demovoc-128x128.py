@@ -3,15 +3,14 @@
 # on 2 CPU cores). `make demo` trains and evaluates this config.
 _base_ = [
     '../_base_/models/deeplabv3plus_r18w16-d8.py',
-    '../_base_/datasets/demo_voc.py', '../_base_/default_runtime.py'
+    '../_base_/datasets/demo_voc.py', '../_base_/default_runtime.py',
+    '../_base_/schedules/schedule_20k.py'
 ]
 crop_size = (128, 128)
 data_preprocessor = dict(size=crop_size)
 model = dict(data_preprocessor=data_preprocessor)
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4),
-    clip_grad=None)
+optimizer = dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4)
+optim_wrapper = dict(optimizer=optimizer)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, begin=0, end=100, by_epoch=False),
     dict(
@@ -22,15 +21,6 @@ param_scheduler = [
         end=1500,
         by_epoch=False)
 ]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=1500, val_interval=500)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=500,
-                    max_keep_ckpts=2),
-    sampler_seed=dict(type='DistSamplerSeedHook'),
-    visualization=dict(type='SegVisualizationHook'))
+train_cfg = dict(max_iters=1500, val_interval=500)
+default_hooks = dict(checkpoint=dict(interval=500, max_keep_ckpts=2))
 randomness = dict(seed=0)

@@ -1,11 +1,45 @@
 """The config handling shared by ``tools/train.py`` and ``tools/test.py``."""
+import argparse
+import os
 import os.path as osp
 from typing import Optional
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 
 from .config_check import ConfigError, check_cfg_options, check_component_types
 from .dist import setup_cpu_distributed
+
+
+def add_run_arguments(parser: argparse.ArgumentParser,
+                      work_dir_help: str) -> None:
+    """Add the options mmseg's train and test tools share.
+
+    ``--work-dir``, ``--cfg-options``, ``--launcher`` and ``--local-rank``,
+    with mmseg 1.2.2's names, choices and defaults.
+    """
+    parser.add_argument('--work-dir', help=work_dir_help)
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override some settings in the used config, the key-value pair '
+        'in xxx=yyy format will be merged into config file. If the value to '
+        'be overwritten is a list, it should be like key="[a,b]" or key=a,b '
+        'It also allows nested list/tuple values, e.g. key="[(a,b),(c,d)]" '
+        'Note that the quotation marks are necessary and that no white space '
+        'is allowed. Keys must exist in the config (typos are reported).')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    # torch.distributed.launch passes --local-rank; torchrun sets LOCAL_RANK
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def export_local_rank(args: argparse.Namespace) -> None:
+    """Set ``LOCAL_RANK`` from ``--local-rank`` unless torchrun did."""
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
 
 
 def load_run_config(config: str,
