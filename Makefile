@@ -34,7 +34,10 @@ $(STAMP): setup.py requirements/runtime.txt requirements/mminstall.txt requireme
 	MMCV_WITH_OPS=1 $(PIP) install --no-build-isolation $(FIND_LINKS) mmcv==2.1.0
 	$(PIP) install $(FIND_LINKS) -r requirements/mminstall.txt
 	$(PIP) install --no-build-isolation --no-deps -e .
-	$(VPY) -c "import mmcv.ops, mmseg, mmsuperpix, torch; print('installed mmsuperpix', mmsuperpix.__version__, 'with mmseg', mmseg.__version__, 'torch', torch.__version__)"
+	# cv2 comes from both opencv-python (mmcv's) and opencv-contrib-python:
+	# reinstall contrib last, at opencv-python's version, for cv2.ximgproc
+	$(PIP) install --no-deps --force-reinstall "opencv-contrib-python==$$($(VPY) -c 'import importlib.metadata as m; print(m.version("opencv-python"))')"
+	$(VPY) -c "import cv2, mmcv.ops, mmseg, mmsuperpix, torch; cv2.ximgproc; print('installed mmsuperpix', mmsuperpix.__version__, 'with mmseg', mmseg.__version__, 'torch', torch.__version__)"
 	touch $@
 
 demo-data: $(DEMO_DATA)/meta.json

@@ -1,0 +1,3 @@
+from .superpixel_metric import SuperpixelMetric
+
+__all__ = ['SuperpixelMetric']

@@ -1,0 +1,3 @@
+from .association_head import AssociationHead
+
+__all__ = ['AssociationHead']

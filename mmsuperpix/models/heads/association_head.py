@@ -1,0 +1,28 @@
+"""The 9-way association head shared by SCN-style superpixel networks."""
+import torch
+import torch.nn as nn
+
+from mmsuperpix.registry import MODELS
+from ..utils.conv_blocks import scn_init_weights
+
+
+@MODELS.register_module()
+class AssociationHead(nn.Module):
+    """3x3 conv to the 9 neighbour scores, then a softmax over them.
+
+    Args:
+        in_channels (int): Channels of the pixel features. Defaults to 16.
+
+    Shapes:
+        ``(N, C, H, W)`` -> association ``(N, 9, H, W)`` (sums to 1 over
+        dim 1, channels ordered TL, T, TR, L, C, R, BL, B, BR).
+    """
+
+    def __init__(self, in_channels: int = 16) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(in_channels, 9, 3, padding=1)
+        scn_init_weights(self)
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        """Association probabilities."""
+        return self.conv(features).softmax(1)

@@ -1,0 +1,3 @@
+from .superpixel_segmentor import SuperpixelSegmentor
+
+__all__ = ['SuperpixelSegmentor']

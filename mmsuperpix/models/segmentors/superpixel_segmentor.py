@@ -1,0 +1,133 @@
+"""A segmentor that learns and predicts SCN-style superpixels in mmseg."""
+from typing import Dict, List, Optional
+
+import torch
+from mmengine.logging import MessageHub
+from mmengine.structures import PixelData
+from mmseg.models.segmentors import BaseSegmentor
+from mmseg.utils import ConfigType, OptConfigType, OptMultiConfig, SampleList
+
+from mmsuperpix.registry import MODELS
+from ..utils.superpixel_protocol import predict_superpixels
+
+
+@MODELS.register_module()
+class SuperpixelSegmentor(BaseSegmentor):
+    """Train a grid-association superpixel network (SCN, AINet) with mmseg's
+    runner and predict superpixels with SCN's protocol.
+
+    Training: ``backbone -> decode_head -> association (N, 9, H, W)``; the
+    reconstruction loss compares it with ``gt_sem_seg`` (one annotation per
+    sample); an optional boundary loss on the backbone's pixel
+    ``embedding`` starts at ``train_cfg['boundary_loss_start_iter']`` (the
+    fine-tuning stage of AINet).
+
+    Prediction: for every image, :func:`predict_superpixels` with
+    ``test_cfg['n_segments']``; the labels (original image size) are stored
+    as ``pred_sp_seg`` ``(1, H, W)`` in the data sample.
+
+    Args:
+        backbone (dict): e.g. ``SCNEncoderDecoder`` or
+            ``AINetEncoderDecoder``; must return a dict with ``features``
+            and ``embedding``.
+        decode_head (dict): The association head.
+        loss_reconstruction (dict): Defaults to SCN's loss.
+        loss_boundary (dict, optional): e.g. ``BoundaryPerceivingLoss``.
+        cell_size (int): Grid cell side. Defaults to 16.
+        train_cfg (dict, optional): ``boundary_loss_start_iter`` (default 0).
+        test_cfg (dict, optional): ``n_segments`` (default 600) and
+            ``connectivity`` (default True).
+        data_preprocessor (dict, optional): mmseg's ``SegDataPreProcessor``.
+        init_cfg (dict, optional): mmengine init config.
+    """
+
+    def __init__(self,
+                 backbone: ConfigType,
+                 decode_head: ConfigType = dict(type='AssociationHead'),
+                 loss_reconstruction: ConfigType = dict(
+                     type='SuperpixelReconstructionLoss'),
+                 loss_boundary: OptConfigType = None,
+                 cell_size: int = 16,
+                 train_cfg: OptConfigType = None,
+                 test_cfg: OptConfigType = None,
+                 data_preprocessor: OptConfigType = None,
+                 init_cfg: OptMultiConfig = None) -> None:
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        self.decode_head = MODELS.build(decode_head)
+        self.loss_reconstruction = MODELS.build(loss_reconstruction)
+        self.loss_boundary = MODELS.build(
+            loss_boundary) if loss_boundary else None
+        self.cell_size = cell_size
+        self.train_cfg = {'boundary_loss_start_iter': 0, **(train_cfg or {})}
+        self.test_cfg = {
+            'n_segments': 600,
+            'connectivity': True,
+            **(test_cfg or {})
+        }
+
+    def extract_feat(self, inputs: torch.Tensor) -> Dict[str, torch.Tensor]:
+        """Backbone outputs (``features``, ``embedding``, ...)."""
+        return self.backbone(inputs)
+
+    def encode_decode(self, inputs: torch.Tensor,
+                      batch_img_metas: Optional[List[dict]] = None
+                      ) -> torch.Tensor:
+        """Association ``(N, 9, H, W)`` of normalised images whose size is a
+        multiple of the cell size."""
+        return self.decode_head(self.extract_feat(inputs)['features'])
+
+    def _forward(self,
+                 inputs: torch.Tensor,
+                 data_samples: Optional[SampleList] = None) -> torch.Tensor:
+        """``mode='tensor'``: the association."""
+        return self.encode_decode(inputs)
+
+    def _boundary_loss_active(self) -> bool:
+        if self.loss_boundary is None:
+            return False
+        iteration = MessageHub.get_current_instance().get_info('iter', 0)
+        return iteration >= self.train_cfg['boundary_loss_start_iter']
+
+    def loss(self, inputs: torch.Tensor,
+             data_samples: SampleList) -> Dict[str, torch.Tensor]:
+        """Reconstruction loss, plus the boundary loss once it is active."""
+        if not data_samples:
+            raise ValueError('empty batch: no data samples to train on')
+        labels = torch.stack(
+            [sample.gt_sem_seg.data[0] for sample in data_samples]).long()
+        feats = self.extract_feat(inputs)
+        assoc = self.decode_head(feats['features'])
+        losses = self.loss_reconstruction(assoc, labels)
+        if self._boundary_loss_active():
+            losses['loss_bpl'] = self.loss_boundary(feats['embedding'],
+                                                    labels)
+        return losses
+
+    def predict_superpixels(self,
+                            image: torch.Tensor,
+                            n_segments: Optional[int] = None,
+                            out_shape: Optional[tuple] = None):
+        """Superpixels ``(H0, W0)`` int32 of one normalised image
+        ``(1, 3, H, W)``; see :func:`predict_superpixels`."""
+        return predict_superpixels(
+            self.encode_decode, image,
+            n_segments or self.test_cfg['n_segments'], self.cell_size,
+            out_shape, self.test_cfg['connectivity'])
+
+    def predict(self,
+                inputs: torch.Tensor,
+                data_samples: Optional[SampleList] = None) -> SampleList:
+        """Store ``pred_sp_seg`` ``(1, H, W)`` in every data sample."""
+        if data_samples is None:
+            raise ValueError(
+                'predict() needs data samples carrying img_shape/ori_shape')
+        for i, sample in enumerate(data_samples):
+            height, width = sample.img_shape
+            labels = self.predict_superpixels(
+                inputs[i:i + 1, :, :height, :width],
+                out_shape=sample.ori_shape)
+            sample.pred_sp_seg = PixelData(
+                data=torch.from_numpy(labels)[None])
+        return data_samples

@@ -1,0 +1,82 @@
+"""The superpixel prediction protocol of SCN/AINet, in one place.
+
+``resize so the 16-px grid gives ~n_segments cells -> network -> hard labels
+-> nearest upsampling to the output size -> connectivity``. The segmentor,
+the ``superpixelize`` API and the superpixel pooling head all call
+:func:`predict_superpixels`.
+"""
+import math
+from typing import Callable, Optional, Tuple
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from mmsuperpix.ops import (association_to_labels, connectivity_sizes,
+                            enforce_connectivity)
+
+
+def grid_shape(height: int, width: int, n_segments: int) -> Tuple[int, int]:
+    """Cells ``(rows, cols)`` closest to ``n_segments`` at the image aspect.
+
+    BSDS500 (321x481) gives SCN's grids: 600 -> (20, 30), 54 -> (6, 9),
+    1944 -> (36, 54).
+
+    Args:
+        height (int): Image rows.
+        width (int): Image columns.
+        n_segments (int): Desired number of superpixels (>= 1).
+
+    Returns:
+        tuple[int, int]: Grid rows and columns (each >= 1).
+    """
+    if n_segments < 1:
+        raise ValueError(f'n_segments must be >= 1, got {n_segments}')
+    rows = max(1, round(math.sqrt(n_segments * height / width)))
+    return rows, max(1, round(n_segments / rows))
+
+
+def predict_superpixels(network: Callable[[torch.Tensor], torch.Tensor],
+                        image: torch.Tensor,
+                        n_segments: int,
+                        cell_size: int = 16,
+                        out_shape: Optional[Tuple[int, int]] = None,
+                        connectivity: bool = True) -> np.ndarray:
+    """Superpixels of one image with SCN's test protocol.
+
+    Args:
+        network (Callable): Maps a normalised image ``(1, 3, h, w)`` (``h``
+            and ``w`` multiples of ``cell_size``) to its association
+            ``(1, 9, h, w)``.
+        image (Tensor): Normalised image ``(1, 3, H, W)`` or ``(3, H, W)``.
+        n_segments (int): Desired number of superpixels; the image is
+            resized (bicubic) to ``grid_shape(...) * cell_size``.
+        cell_size (int): The network's cell side. Defaults to 16.
+        out_shape (tuple, optional): ``(H0, W0)`` of the returned labels;
+            defaults to the image size.
+        connectivity (bool): Enforce 4-connected superpixels with SSN/SCN's
+            sizes (0.06x / 3x the average cell area). Defaults to True.
+
+    Returns:
+        np.ndarray: ``(H0, W0)`` int32 labels; with ``connectivity`` they are
+        ``0..K-1`` and each label is one 4-connected region.
+    """
+    if image.dim() == 3:
+        image = image[None]
+    if image.dim() != 4 or image.shape[0] != 1:
+        raise ValueError(
+            f'expected one image (1, C, H, W), got {tuple(image.shape)}')
+    height, width = image.shape[-2:]
+    out_shape = tuple(out_shape or (height, width))
+    rows, cols = grid_shape(height, width, n_segments)
+    size = (rows * cell_size, cols * cell_size)
+    if size != (height, width):
+        image = F.interpolate(image, size, mode='bicubic',
+                              align_corners=False)
+    labels = association_to_labels(network(image), cell_size)
+    labels = F.interpolate(labels[None].float(), out_shape, mode='nearest')
+    labels = labels[0, 0].to(torch.int32).cpu().numpy()
+    if connectivity:
+        labels = enforce_connectivity(
+            labels, *connectivity_sizes(*out_shape, rows * cols))
+    return labels

@@ -1,0 +1,13 @@
+from .connectivity import connectivity_sizes, enforce_connectivity
+from .grid_association import (NEIGHBOURS, association_to_labels,
+                               check_association,
+                               label_reconstruction_probability,
+                               neighbour_cell_index, pool_by_association,
+                               unpool_by_association)
+
+__all__ = [
+    'NEIGHBOURS', 'association_to_labels', 'check_association',
+    'connectivity_sizes', 'enforce_connectivity',
+    'label_reconstruction_probability', 'neighbour_cell_index',
+    'pool_by_association', 'unpool_by_association'
+]

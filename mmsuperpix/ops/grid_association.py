@@ -1,0 +1,195 @@
+"""The 9-neighbour grid association of SCN-style superpixels (Yang et al.
+CVPR 2020), shared by SCN, AINet, CDS, the SCN loss and soft pooling.
+
+The image is split into ``S x S`` cells (``S = cell_size``, 16 in the
+papers). Every pixel holds a distribution ``Q (N, 9, H, W)`` over its own cell
+and the 8 neighbouring cells, in the order :data:`NEIGHBOURS` (TL, T, TR, L,
+C, R, BL, B, BR). Neighbours outside the grid are invalid: pooling drops what
+pixels send there and unpooling reads zeros from there (SCN's zero padding);
+hard labels never pick them.
+
+All functions loop over the 9 neighbour slots at most, never over pixels or
+cells.
+"""
+from typing import Tuple
+
+import torch
+import torch.nn.functional as F
+
+#: (dy, dx) cell offsets of the 9 association channels: TL, T, TR, L, C, R,
+#: BL, B, BR.
+NEIGHBOURS: Tuple[Tuple[int, int], ...] = tuple(
+    (dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
+
+
+def check_association(assoc: torch.Tensor, cell_size: int) -> Tuple[int, int]:
+    """Validate ``assoc (N, 9, H, W)`` and return the grid size ``(h, w)``."""
+    if assoc.dim() != 4 or assoc.shape[1] != 9:
+        raise ValueError(
+            'the association map must have shape (N, 9, H, W), got '
+            f'{tuple(assoc.shape)}')
+    height, width = assoc.shape[-2:]
+    if height % cell_size or width % cell_size:
+        raise ValueError(
+            f'the association map size {height}x{width} is not a multiple of '
+            f'the cell size {cell_size}; resize or pad the input to '
+            f'multiples of {cell_size} first')
+    return height // cell_size, width // cell_size
+
+
+def _check_pixel_map(name: str, tensor: torch.Tensor,
+                     assoc: torch.Tensor) -> None:
+    if tensor.shape[0] != assoc.shape[0] or tensor.shape[-2:] != \
+            assoc.shape[-2:]:
+        raise ValueError(
+            f'{name} of shape {tuple(tensor.shape)} does not match the '
+            f'association map (N, 9, H, W) = {tuple(assoc.shape)}')
+
+
+def pool_by_association(feat: torch.Tensor,
+                        assoc: torch.Tensor,
+                        cell_size: int,
+                        eps: float = 1e-8) -> torch.Tensor:
+    """Association-weighted mean of pixel features per cell.
+
+    ``cell[c] = sum_{p,k: c_k(p)=c} q_k(p) f(p) / sum_{p,k: c_k(p)=c} q_k(p)``
+    where ``c_k(p)`` is the k-th neighbour cell of pixel ``p``.
+
+    Args:
+        feat (Tensor): Pixel features ``(N, C, H, W)``.
+        assoc (Tensor): Association ``(N, 9, H, W)``.
+        cell_size (int): Cell side ``S``; ``H`` and ``W`` are multiples.
+        eps (float): Added to the weight sums (empty cells give 0).
+
+    Returns:
+        Tensor: Cell features ``(N, C, H / S, W / S)``.
+    """
+    h, w = check_association(assoc, cell_size)
+    _check_pixel_map('feat', feat, assoc)
+    num, channels = feat.shape[:2]
+    weighted = torch.cat([feat, feat.new_ones(num, 1, *feat.shape[-2:])], 1)
+    acc = feat.new_zeros(num, channels + 1, h + 2, w + 2)
+    for k, (dy, dx) in enumerate(NEIGHBOURS):
+        block = F.avg_pool2d(weighted * assoc[:, k:k + 1], cell_size)
+        acc[:, :, 1 + dy:1 + dy + h, 1 + dx:1 + dx + w] += block
+    acc = acc[:, :, 1:h + 1, 1:w + 1]
+    return acc[:, :channels] / (acc[:, channels:] + eps)
+
+
+def unpool_by_association(cell_feat: torch.Tensor, assoc: torch.Tensor,
+                          cell_size: int) -> torch.Tensor:
+    """Reconstruct pixel features from their 9 neighbouring cells.
+
+    ``f'(p) = sum_k q_k(p) cell[c_k(p)]``; invalid neighbours read zero.
+
+    Args:
+        cell_feat (Tensor): Cell features ``(N, C, H / S, W / S)``.
+        assoc (Tensor): Association ``(N, 9, H, W)``.
+        cell_size (int): Cell side ``S``.
+
+    Returns:
+        Tensor: Pixel features ``(N, C, H, W)``.
+    """
+    h, w = check_association(assoc, cell_size)
+    if cell_feat.dim() != 4 or cell_feat.shape[-2:] != (h, w) or \
+            cell_feat.shape[0] != assoc.shape[0]:
+        raise ValueError(
+            f'cell features of shape {tuple(cell_feat.shape)} do not match '
+            f'the {h}x{w} grid of the association map {tuple(assoc.shape)}')
+    padded = F.interpolate(F.pad(cell_feat, (1, 1, 1, 1)),
+                           scale_factor=cell_size, mode='nearest')
+    height, width = assoc.shape[-2:]
+    out = 0
+    for k, (dy, dx) in enumerate(NEIGHBOURS):
+        y0, x0 = (1 + dy) * cell_size, (1 + dx) * cell_size
+        out = out + assoc[:, k:k + 1] * padded[:, :, y0:y0 + height,
+                                                x0:x0 + width]
+    return out
+
+
+def neighbour_cell_index(height: int, width: int, cell_size: int,
+                         device=None) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Flat cell id of every pixel's 9 neighbours, and which are valid.
+
+    Args:
+        height (int): Pixel rows ``H`` (a multiple of ``cell_size``).
+        width (int): Pixel columns ``W``.
+        cell_size (int): Cell side ``S``.
+        device: Torch device of the outputs.
+
+    Returns:
+        tuple: ``index (9, H, W)`` int64 cell ids ``row * (W/S) + col``
+        (invalid neighbours clamped into the grid) and ``valid (9, H, W)``
+        bool.
+    """
+    h, w = height // cell_size, width // cell_size
+    rows = torch.arange(height, device=device) // cell_size
+    cols = torch.arange(width, device=device) // cell_size
+    offsets = torch.tensor(NEIGHBOURS, device=device)
+    nr = rows[None, :, None] + offsets[:, 0, None, None]
+    nc = cols[None, None, :] + offsets[:, 1, None, None]
+    valid = (nr >= 0) & (nr < h) & (nc >= 0) & (nc < w)
+    index = nr.clamp(0, h - 1) * w + nc.clamp(0, w - 1)
+    return index, valid
+
+
+def association_to_labels(assoc: torch.Tensor,
+                          cell_size: int) -> torch.Tensor:
+    """Hard superpixel labels: the cell id of each pixel's most likely valid
+    neighbour ("winner takes all").
+
+    Args:
+        assoc (Tensor): Association ``(N, 9, H, W)``.
+        cell_size (int): Cell side ``S``.
+
+    Returns:
+        Tensor: ``(N, H, W)`` int64 labels in ``0 .. (H/S)(W/S) - 1``.
+    """
+    check_association(assoc, cell_size)
+    index, valid = neighbour_cell_index(*assoc.shape[-2:], cell_size,
+                                        assoc.device)
+    scores = assoc.masked_fill(~valid[None], float('-inf'))
+    best = scores.argmax(1, keepdim=True)
+    return index[None].expand(assoc.shape[0], -1, -1, -1).gather(
+        1, best)[:, 0]
+
+
+def label_reconstruction_probability(labels: torch.Tensor,
+                                     assoc: torch.Tensor,
+                                     cell_size: int,
+                                     eps: float = 1e-8) -> torch.Tensor:
+    """Probability that pooling-then-unpooling one-hot labels returns each
+    pixel's own label: ``unpool(pool(onehot(labels)))[label(p), p]``.
+
+    Equal to SCN's reconstructed one-hot map read at the true label, but
+    computed with one scatter (cell label histograms) and one gather, so it
+    costs ``O(9 N H W)`` whatever the number of labels, instead of pooling a
+    dense one-hot tensor.
+
+    Args:
+        labels (Tensor): ``(N, H, W)`` integer segment ids (any values).
+        assoc (Tensor): Association ``(N, 9, H, W)``.
+        cell_size (int): Cell side ``S``.
+        eps (float): Added to the cells' weight sums (as in SCN).
+
+    Returns:
+        Tensor: ``(N, H, W)`` probabilities in ``[0, 1]``.
+    """
+    h, w = check_association(assoc, cell_size)
+    _check_pixel_map('labels', labels, assoc)
+    num = assoc.shape[0]
+    _, compact = torch.unique(labels, return_inverse=True)
+    n_labels = int(compact.max()) + 1
+    index, valid = neighbour_cell_index(*assoc.shape[-2:], cell_size,
+                                        assoc.device)
+    n_cells = h * w + 1  # one extra "outside" cell per image, discarded
+    cell = torch.where(valid, index, h * w)[None] + (
+        torch.arange(num, device=assoc.device) * n_cells).view(-1, 1, 1, 1)
+    slot = cell * n_labels + compact[:, None]  # (N, 9, H, W)
+    hist = assoc.new_zeros(num * n_cells * n_labels).index_add_(
+        0, slot.flatten(), assoc.flatten()).view(num * n_cells, n_labels)
+    weight = hist.sum(1, keepdim=True)
+    dist = hist / (weight + eps)
+    outside = torch.arange(num, device=assoc.device) * n_cells + h * w
+    dist = dist.index_fill(0, outside, 0.0).flatten()
+    return (assoc * dist[slot]).sum(1)
