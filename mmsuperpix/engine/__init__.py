@@ -1,3 +1,3 @@
-from .hooks import MetricCurvesHook
+from .hooks import MetricCurvesHook, SuperpixelVisualizationHook
 
-__all__ = ['MetricCurvesHook']
+__all__ = ['MetricCurvesHook', 'SuperpixelVisualizationHook']

@@ -6,8 +6,10 @@ the DataLoader) and reports an unknown ``type`` only when that component is
 built, possibly after minutes of work. These checks run first and say what is
 wrong and what to do instead.
 """
+import copy
 import difflib
-from typing import Any, Dict, Iterator, List, Sequence, Tuple
+import inspect
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import mmengine.registry as mmengine_registry
 import mmseg.registry as mmseg_registry
@@ -24,29 +26,108 @@ def _close(word: str, candidates: Sequence[str], cutoff: float) -> List[str]:
     return difflib.get_close_matches(word, list(candidates), n=3, cutoff=cutoff)
 
 
+def _find_component(name: str):
+    """The class or function registered as ``name`` anywhere, or None."""
+    for reg in _all_registries():
+        obj = reg.get(name)
+        if obj is not None:
+            return obj
+    return None
+
+
+def _accepted_arguments(component) -> Tuple[List[str], bool]:
+    """Named arguments of a component's constructor chain, and whether it
+    also swallows arbitrary keywords (``**kwargs`` all the way up)."""
+    targets = [c.__init__ for c in inspect.getmro(component)
+               if '__init__' in vars(c)] if inspect.isclass(component) \
+        else [component]
+    names: List[str] = []
+    for target in targets:
+        try:
+            params = list(inspect.signature(target).parameters.values())
+        except (TypeError, ValueError):
+            return names, True
+        names += [p.name for p in params if p.name != 'self' and
+                  p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+        if not any(p.kind is p.VAR_KEYWORD for p in params):
+            return names, False
+    return names, True
+
+
+def _walk(tree: Any, parts: Sequence[str]) -> Any:
+    for part in parts:
+        tree = tree[int(part)] if isinstance(tree, (list, tuple)) else \
+            tree[part]
+    return tree
+
+
+def _check_new_key(full_key: str, parts: List[str], depth: int,
+                   existing: Dict[str, Any], merged: Any) -> None:
+    """Judge ``parts[depth]``, absent from ``existing`` (the parent dict)."""
+    part = parts[depth]
+    parent = '.'.join(parts[:depth]) or 'the top level'
+    candidates = [str(k) for k in existing]
+    owner = _walk(merged, parts[:depth])
+    component = _find_component(owner['type']) if isinstance(
+        owner, dict) and isinstance(owner.get('type'), str) and \
+        '.' not in owner['type'] else None
+    if component is not None:
+        arguments, open_ended = _accepted_arguments(component)
+        if part in arguments:
+            return
+        if not open_ended:
+            near = _close(part, arguments, cutoff=0.6)
+            hint = f' Did you mean {" or ".join(map(repr, near))}?' if near \
+                else f' It accepts: {", ".join(arguments)}.'
+            raise ConfigError(
+                f'--cfg-options key {full_key!r}: {parent} is a '
+                f'{owner["type"]}, which takes no argument {part!r}.{hint}')
+        candidates += arguments
+    near = _close(part, candidates, cutoff=0.75)
+    if near:
+        raise ConfigError(
+            f'--cfg-options key {full_key!r}: {parent} has no key '
+            f'{part!r}. Did you mean {" or ".join(map(repr, near))}? Print '
+            'the full config with `python tools/misc/print_config.py '
+            'CONFIG` to see the valid keys.')
+    print_log(f'--cfg-options adds the new key {".".join(parts[:depth + 1])!r}'
+              ' (not in the config).', logger='current')
+
+
 def check_cfg_options(cfg: Config, options: Dict[str, Any]) -> None:
-    """Reject ``--cfg-options`` keys that look like typos of existing keys.
+    """Reject ``--cfg-options`` keys that cannot be what the user meant.
 
     Every dotted key is walked through ``cfg`` (list items by integer index,
-    as ``merge_from_dict`` allows). A missing segment that closely matches an
-    existing sibling is an error; a missing segment with no near match adds a
-    new key, which is allowed but logged.
+    as ``merge_from_dict`` allows). A key that does not exist yet is judged
+    by what it is added to: inside a component config (a dict with a
+    registered ``type``, after the options are merged) it must be one of
+    that component's constructor arguments; elsewhere (e.g.
+    ``train_dataloader``) it must not closely match an existing key, which
+    would make it a likely typo. Other new keys are allowed and logged.
 
     Args:
         cfg (Config): The config before the options are merged.
         options (dict): ``{dotted.key: value}`` from ``--cfg-options``.
 
     Raises:
-        ConfigError: On a likely typo, naming the closest existing keys.
+        ConfigError: On a likely typo, naming the closest valid keys.
     """
+    init_default_scope(cfg.get('default_scope', 'mmseg'))
     tree = cfg.to_dict()
+    merged_cfg = copy.deepcopy(cfg)
+    try:
+        merged_cfg.merge_from_dict(options)
+        merge_error = None
+    except (KeyError, IndexError, TypeError, ValueError) as e:
+        merge_error = e
+    merged = merged_cfg.to_dict()
     for full_key in options:
         node: Any = tree
         parts = full_key.split('.')
         for depth, part in enumerate(parts):
-            path = '.'.join(parts[:depth + 1])
             if isinstance(node, (list, tuple)):
                 if not (part.isdigit() and int(part) < len(node)):
+                    path = '.'.join(parts[:depth + 1])
                     raise ConfigError(
                         f'--cfg-options key {full_key!r}: {path!r} indexes a '
                         f'list of {len(node)} items; use an index 0..'
@@ -56,19 +137,11 @@ def check_cfg_options(cfg: Config, options: Dict[str, Any]) -> None:
             if not isinstance(node, dict):
                 break  # replacing a scalar or None by a new subtree
             if part not in node:
-                parent = '.'.join(parts[:depth]) or 'the top level'
-                near = _close(part, [str(k) for k in node], cutoff=0.75)
-                if near:
-                    raise ConfigError(
-                        f'--cfg-options key {full_key!r}: {parent} has no key '
-                        f'{part!r}. Did you mean {" or ".join(map(repr, near))}?'
-                        ' Print the full config with `python tools/misc/'
-                        'print_config.py CONFIG` to see the valid keys.')
-                print_log(
-                    f'--cfg-options adds the new key {path!r} (not in the '
-                    'config).', logger='current')
+                _check_new_key(full_key, parts, depth, node, merged)
                 break
             node = node[part]
+    if merge_error is not None:
+        raise ConfigError(f'--cfg-options cannot be merged: {merge_error}')
 
 
 def _iter_types(node: Any, path: str = '') -> Iterator[Tuple[str, str]]:

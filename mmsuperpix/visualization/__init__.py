@@ -1,3 +1,4 @@
+from .superpixel_overlay import draw_superpixel_boundaries
 from .training_curves import plot_training_curves, read_scalars
 
-__all__ = ['plot_training_curves', 'read_scalars']
+__all__ = ['draw_superpixel_boundaries', 'plot_training_curves', 'read_scalars']

@@ -39,6 +39,18 @@ def test_existing_and_new_keys_pass(demo_cfg):
     })
 
 
+def test_new_keys_inside_components_are_checked_against_arguments(demo_cfg):
+    # AmpOptimWrapper takes `dtype` (although it is one letter from `type`)
+    check_cfg_options(demo_cfg, {'optim_wrapper.type': 'AmpOptimWrapper',
+                                 'optim_wrapper.dtype': 'bfloat16'})
+    with pytest.raises(ConfigError, match='OptimWrapper, which takes no '
+                       "argument 'dtype'"):
+        check_cfg_options(demo_cfg, {'optim_wrapper.dtype': 'bfloat16'})
+    with pytest.raises(ConfigError, match="Did you mean 'max_keep_ckpts'"):
+        check_cfg_options(demo_cfg,
+                          {'default_hooks.checkpoint.max_keep_ckpt': 1})
+
+
 def test_list_index_out_of_range(demo_cfg):
     with pytest.raises(ConfigError, match='list of 8 items'):
         check_cfg_options(demo_cfg,

@@ -24,5 +24,6 @@ class AssociationHead(nn.Module):
         scn_init_weights(self)
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
-        """Association probabilities."""
-        return self.conv(features).softmax(1)
+        """Association probabilities (softmax in float32, also under
+        mixed precision)."""
+        return self.conv(features).float().softmax(1)

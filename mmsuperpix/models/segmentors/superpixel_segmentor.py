@@ -1,4 +1,5 @@
 """A segmentor that learns and predicts SCN-style superpixels in mmseg."""
+from contextlib import nullcontext
 from typing import Dict, List, Optional
 
 import torch
@@ -34,9 +35,16 @@ class SuperpixelSegmentor(BaseSegmentor):
         loss_reconstruction (dict): Defaults to SCN's loss.
         loss_boundary (dict, optional): e.g. ``BoundaryPerceivingLoss``.
         cell_size (int): Grid cell side. Defaults to 16.
-        train_cfg (dict, optional): ``boundary_loss_start_iter`` (default 0).
+        train_cfg (dict, optional): ``boundary_loss_start_iter`` (default
+            0) and ``mixed_precision`` (None, ``'bfloat16'`` or
+            ``'float16'``: run the network under ``torch.autocast`` while
+            training, on any device; the losses stay in float32. mmengine's
+            ``--amp`` wrapper refuses CPUs).
         test_cfg (dict, optional): ``n_segments`` (default 600) and
             ``connectivity`` (default True).
+        channels_last (bool): Keep weights and inputs in channels-last
+            memory format (faster convolutions on CPUs and recent GPUs).
+            Defaults to True.
         data_preprocessor (dict, optional): mmseg's ``SegDataPreProcessor``.
         init_cfg (dict, optional): mmengine init config.
     """
@@ -50,6 +58,7 @@ class SuperpixelSegmentor(BaseSegmentor):
                  cell_size: int = 16,
                  train_cfg: OptConfigType = None,
                  test_cfg: OptConfigType = None,
+                 channels_last: bool = True,
                  data_preprocessor: OptConfigType = None,
                  init_cfg: OptMultiConfig = None) -> None:
         super().__init__(
@@ -60,16 +69,23 @@ class SuperpixelSegmentor(BaseSegmentor):
         self.loss_boundary = MODELS.build(
             loss_boundary) if loss_boundary else None
         self.cell_size = cell_size
-        self.train_cfg = {'boundary_loss_start_iter': 0, **(train_cfg or {})}
+        self.train_cfg = {
+            'boundary_loss_start_iter': 0,
+            'mixed_precision': None,
+            **(train_cfg or {})
+        }
         self.test_cfg = {
             'n_segments': 600,
             'connectivity': True,
             **(test_cfg or {})
         }
+        self.memory_format = torch.channels_last if channels_last else \
+            torch.contiguous_format
+        self.to(memory_format=self.memory_format)
 
     def extract_feat(self, inputs: torch.Tensor) -> Dict[str, torch.Tensor]:
         """Backbone outputs (``features``, ``embedding``, ...)."""
-        return self.backbone(inputs)
+        return self.backbone(inputs.contiguous(memory_format=self.memory_format))
 
     def encode_decode(self, inputs: torch.Tensor,
                       batch_img_metas: Optional[List[dict]] = None
@@ -97,12 +113,15 @@ class SuperpixelSegmentor(BaseSegmentor):
             raise ValueError('empty batch: no data samples to train on')
         labels = torch.stack(
             [sample.gt_sem_seg.data[0] for sample in data_samples]).long()
-        feats = self.extract_feat(inputs)
-        assoc = self.decode_head(feats['features'])
-        losses = self.loss_reconstruction(assoc, labels)
+        dtype = self.train_cfg['mixed_precision']
+        with torch.autocast(inputs.device.type, getattr(torch, dtype)) \
+                if dtype else nullcontext():
+            feats = self.extract_feat(inputs)
+            assoc = self.decode_head(feats['features'])
+        losses = self.loss_reconstruction(assoc.float(), labels)
         if self._boundary_loss_active():
-            losses['loss_bpl'] = self.loss_boundary(feats['embedding'],
-                                                    labels)
+            losses['loss_bpl'] = self.loss_boundary(
+                feats['embedding'].float(), labels)
         return losses
 
     def predict_superpixels(self,
