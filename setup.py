@@ -32,6 +32,7 @@ setup(
     packages=find_packages(exclude=('configs', 'tools', 'tests',
                                     'benchmarks')),
     include_package_data=True,
+    package_data={'mmsuperpix': ['model_zoo/*.py', 'model_zoo/*.pth']},
     python_requires='>=3.8',
     license='Apache License 2.0',
     install_requires=parse_requirements('runtime.txt'),

@@ -59,7 +59,7 @@ class AssociationImplantation(nn.Module):
                 f'superpixel embedding {tuple(superpixel_embedding.shape)} '
                 f'do not form a grid of {s}x{s} cells')
         cell_part = F.conv2d(superpixel_embedding, self.weight, padding=1)
-        centre = self.weight[:, :, 1:2, 1:2]
+        centre = self.weight[:, :, 1:2, 1:2].contiguous()
         out = F.interpolate(cell_part, scale_factor=s, mode='nearest') + \
             F.conv2d(pixel_embedding, centre)
         return self.act(self.norm(out))

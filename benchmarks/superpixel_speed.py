@@ -1,0 +1,142 @@
+"""Superpixel speed on a CPU: learned models end to end next to OpenCV SLIC,
+and training throughput.
+
+End to end = image array in, connected labels out: normalisation, resize to
+the 16-px grid, network, hard labels, nearest upsampling, connectivity.
+
+Example:
+    python benchmarks/superpixel_speed.py --threads 2 --n-segments 600
+"""
+import argparse
+import glob
+import os.path as osp
+import statistics
+import time
+
+import cv2
+import numpy as np
+import torch
+from mmengine.logging import MessageHub
+from mmengine.registry import init_default_scope
+
+from mmsuperpix.apis import init_superpixel_model, superpixelize
+from mmsuperpix.apis.superpixelize import DEFAULT_CHECKPOINT
+from mmsuperpix.evaluation import classic_superpixels
+from mmsuperpix.registry import MODELS
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+CONFIGS = dict(
+    SCN=osp.join(REPO, 'configs/scn/scn_1xb16-4k_bsds500-208x208.py'),
+    AINet=osp.join(REPO, 'configs/ainet/ainet_1xb16-4k_bsds500-208x208.py'))
+
+
+def timed(fn, repeat):
+    fn()  # warm-up (JIT, allocator)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = fn()
+        times.append((time.perf_counter() - start) * 1e3)
+    return min(times), statistics.median(times), out
+
+
+def load_image(path):
+    if path is None:
+        found = sorted(glob.glob(osp.join(REPO, 'data/BSDS500/images/val',
+                                          '*.jpg')))
+        path = found[0] if found else None
+    if path is None:
+        rng = np.random.default_rng(0)
+        return cv2.resize(rng.integers(0, 255, (40, 60, 3), np.uint8),
+                          (481, 321)), 'synthetic 481x321'
+    image = cv2.imread(path)
+    if image.shape[0] > image.shape[1]:
+        image = image.transpose(1, 0, 2).copy()
+    return image, osp.relpath(path, REPO)
+
+
+def inference_rows(image, n_segments, repeat):
+    rows = []
+    for name, config in CONFIGS.items():
+        checkpoint = DEFAULT_CHECKPOINT if name == 'AINet' and osp.isfile(
+            DEFAULT_CHECKPOINT) else None
+        model = init_superpixel_model(config, checkpoint)
+        best, median, labels = timed(
+            lambda: superpixelize(model, image, n_segments), repeat)
+        weights = 'shipped' if checkpoint else 'random'
+        rows.append((f'{name} ({weights} weights)', best, median,
+                     len(np.unique(labels))))
+    for method in ('opencv_slic', 'skimage_slic'):
+        best, median, labels = timed(
+            lambda: classic_superpixels(method, image, n_segments), repeat)
+        rows.append((method, best, median, len(np.unique(labels))))
+    return rows
+
+
+def training_rows(iterations):
+    init_default_scope('mmseg')
+    rows = []
+    for name, config in CONFIGS.items():
+        from mmengine.config import Config
+        cfg = Config.fromfile(config)
+        for precision in (None, 'bfloat16'):
+            cfg.model.train_cfg = dict(mixed_precision=precision)
+            model = MODELS.build(cfg.model)
+            model.init_weights()
+            optim = torch.optim.Adam(model.parameters(), 8e-5)
+            for batch in (8, 16):
+                x = torch.randn(batch, 3, 208, 208)
+                labels = (torch.arange(208)[:, None] // 26 * 8 +
+                          torch.arange(208) // 26).expand(batch, -1, -1)
+                MessageHub.get_current_instance().update_info('iter', 10**9)
+
+                def step():
+                    feats = model.extract_feat(x)
+                    losses = model.loss_reconstruction(
+                        model.decode_head(feats['features']), labels)
+                    losses['bpl'] = model.loss_boundary(
+                        feats['embedding'],
+                        labels) if model.loss_boundary else 0
+                    optim.zero_grad()
+                    sum(losses.values()).backward()
+                    optim.step()
+
+                best, median, _ = timed(step, iterations)
+                rows.append((name, precision or 'float32', batch,
+                             1e3 / median))
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--image', default=None)
+    parser.add_argument('--n-segments', type=int, default=600)
+    parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--repeat', type=int, default=20)
+    parser.add_argument('--train-iters', type=int, default=3)
+    parser.add_argument('--skip-training', action='store_true')
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    cv2.setNumThreads(args.threads)
+    image, source = load_image(args.image)
+    print(f'inference, {source} ({image.shape[1]}x{image.shape[0]}), '
+          f'~{args.n_segments} superpixels, {args.threads} threads, '
+          f'{args.repeat} runs')
+    rows = inference_rows(image, args.n_segments, args.repeat)
+    slic = rows[-2][2]  # opencv_slic
+    print(f'{"method":32s} {"min ms":>8s} {"median ms":>10s} {"K":>6s} '
+          f'{"/ opencv_slic":>13s}')
+    for name, best, median, k in rows:
+        print(f'{name:32s} {best:8.1f} {median:10.1f} {k:6d} '
+              f'{median / slic:13.2f}')
+    if args.skip_training:
+        return
+    print(f'\ntraining, 208x208 crops, loss + backward + Adam step, '
+          f'{args.threads} threads')
+    print(f'{"model":8s} {"precision":10s} {"batch":>5s} {"it/s":>7s}')
+    for name, precision, batch, speed in training_rows(args.train_iters):
+        print(f'{name:8s} {precision:10s} {batch:5d} {speed:7.3f}')
+
+
+if __name__ == '__main__':
+    main()

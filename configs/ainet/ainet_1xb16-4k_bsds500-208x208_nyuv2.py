@@ -1,0 +1,15 @@
+# NYUv2 in Stutz et al.'s superpixel-benchmark layout under data/NYUV2:
+#   images/test/<8-digit id>.png   csv_groundTruth/test/<8-digit id>.csv
+# plus the benchmark's nyuv2_test_subset.txt (400 ids). 608x448 images: r = 2.
+# Test the BSDS500-trained AINet on NYUv2 (SCN's cross-dataset protocol):
+#   python tools/test.py configs/ainet/ainet_1xb16-4k_bsds500-208x208_nyuv2.py \
+#       CHECKPOINT --cfg-options model.test_cfg.n_segments=1200
+_base_ = ['./ainet_1xb16-4k_bsds500-208x208.py']
+test_dataloader = dict(
+    dataset=dict(
+        _delete_=True,
+        type='NYUv2SuperpixelDataset',
+        data_root='data/NYUV2',
+        split='test',
+        ann_file='nyuv2_test_subset.txt',
+        pipeline={{_base_.test_pipeline}}))

@@ -1,0 +1,8 @@
+from .superpixelize import (DEFAULT_CHECKPOINT, DEFAULT_CONFIG,
+                            init_superpixel_model, superpixelize,
+                            to_bgr_uint8)
+
+__all__ = [
+    'DEFAULT_CHECKPOINT', 'DEFAULT_CONFIG', 'init_superpixel_model',
+    'superpixelize', 'to_bgr_uint8'
+]

@@ -1,0 +1,140 @@
+"""Load a superpixel model and compute superpixels of any image."""
+import os.path as osp
+from typing import Optional, Union
+
+import cv2
+import numpy as np
+import torch
+from mmcv.cnn import fuse_conv_bn
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmengine.runner import load_checkpoint
+
+from mmsuperpix.registry import MODELS
+
+MODEL_ZOO = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
+                     'model_zoo')
+#: The shipped default model: AINet trained on BSDS500 train with mmsuperpix.
+DEFAULT_CONFIG = osp.join(MODEL_ZOO, 'ainet_bsds500.py')
+DEFAULT_CHECKPOINT = osp.join(MODEL_ZOO, 'ainet_bsds500.pth')
+
+
+def init_superpixel_model(config: Optional[Union[str, Config]] = None,
+                          checkpoint: Optional[str] = None,
+                          device: str = 'cpu',
+                          fuse: bool = True) -> torch.nn.Module:
+    """Build a superpixel model for inference.
+
+    Args:
+        config (str | Config, optional): A config whose ``model`` is a
+            ``SuperpixelSegmentor``. None: the shipped default AINet.
+        checkpoint (str, optional): Weights to load. None with ``config``
+            None: the shipped weights; None with a config: random weights.
+        device (str): Torch device. Defaults to ``'cpu'``.
+        fuse (bool): Fold BatchNorm into the preceding convolutions (same
+            outputs, faster). Defaults to True.
+
+    Returns:
+        nn.Module: The model in eval mode, with ``cfg`` attached.
+    """
+    if config is None:
+        config = DEFAULT_CONFIG
+        checkpoint = checkpoint or DEFAULT_CHECKPOINT
+    if isinstance(config, str):
+        if not osp.isfile(config):
+            raise FileNotFoundError(f'config {config!r} does not exist')
+        config = Config.fromfile(config)
+    if 'model' not in config:
+        raise ValueError('the config has no `model` entry')
+    init_default_scope(config.get('default_scope', 'mmseg'))
+    model = MODELS.build(config.model)
+    if not hasattr(model, 'predict_superpixels'):
+        raise TypeError(
+            f'{type(model).__name__} does not predict superpixels; use a '
+            'config whose model is a SuperpixelSegmentor')
+    if checkpoint is not None:
+        if not osp.isfile(checkpoint):
+            raise FileNotFoundError(
+                f'checkpoint {checkpoint!r} does not exist' +
+                (' (the shipped default weights are missing from this '
+                 'installation; reinstall mmsuperpix or pass checkpoint=)'
+                 if checkpoint == DEFAULT_CHECKPOINT else ''))
+        load_checkpoint(model, checkpoint, map_location='cpu',
+                        revise_keys=[(r'^module\.', '')])
+    model.cfg = config
+    model.to(device).eval()
+    return fuse_conv_bn(model) if fuse else model
+
+
+def to_bgr_uint8(image: Union[str, np.ndarray]) -> np.ndarray:
+    """Read or check an image and return it as ``(H, W, 3)`` uint8 BGR.
+
+    Accepts a file path or an array: ``(H, W)`` / ``(H, W, 1)`` grayscale,
+    ``(H, W, 3)`` BGR, ``(H, W, 4)`` BGRA (alpha dropped); uint8, or uint16
+    (scaled to 8 bits), or floats in ``[0, 1]``.
+    """
+    if isinstance(image, str):
+        if not osp.isfile(image):
+            raise FileNotFoundError(f'image file {image!r} does not exist')
+        path = image
+        image = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+        if image is None:
+            raise ValueError(f'{path!r} is not an image OpenCV can read')
+    if not isinstance(image, np.ndarray):
+        raise TypeError(
+            f'expected a path or a numpy array, got {type(image).__name__}')
+    if image.ndim == 3 and image.shape[2] == 1:
+        image = image[..., 0]
+    if image.ndim not in (2, 3) or (image.ndim == 3 and
+                                    image.shape[2] not in (3, 4)):
+        raise ValueError(
+            f'expected an (H, W), (H, W, 3) or (H, W, 4) image, got shape '
+            f'{image.shape}')
+    if image.size == 0:
+        raise ValueError(f'the image is empty (shape {image.shape})')
+    if image.dtype == np.uint16:
+        image = (image // 257).astype(np.uint8)
+    elif np.issubdtype(image.dtype, np.floating):
+        if not np.isfinite(image).all() or image.min() < 0 or \
+                image.max() > 1:
+            raise ValueError(
+                'float images must be finite and in [0, 1]; convert to '
+                'uint8 BGR first')
+        image = np.round(image * 255).astype(np.uint8)
+    elif image.dtype != np.uint8:
+        raise TypeError(f'unsupported image dtype {image.dtype}; use uint8')
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.shape[2] == 4:
+        return np.ascontiguousarray(image[..., :3])
+    return image
+
+
+@torch.inference_mode()
+def superpixelize(model: torch.nn.Module,
+                  image: Union[str, np.ndarray],
+                  n_segments: int = 600) -> np.ndarray:
+    """Superpixels of one image with SCN's protocol.
+
+    Args:
+        model (nn.Module): From :func:`init_superpixel_model`.
+        image (str | np.ndarray): Path, or array as :func:`to_bgr_uint8`
+            accepts; any size.
+        n_segments (int): Desired number of superpixels (the result is
+            close, not exact). Capped at the number of pixels.
+
+    Returns:
+        np.ndarray: ``(H, W)`` int32 labels ``0..K-1``, each label one
+        4-connected region.
+    """
+    bgr = to_bgr_uint8(image)
+    if not isinstance(n_segments, (int, np.integer)) or n_segments < 1:
+        raise ValueError(f'n_segments must be a positive int, got '
+                         f'{n_segments!r}')
+    height, width = bgr.shape[:2]
+    device = next(model.parameters()).device
+    tensor = torch.from_numpy(bgr).permute(2, 0, 1).to(device)
+    inputs = model.data_preprocessor(dict(inputs=[tensor]), False)['inputs']
+    labels = model.predict_superpixels(
+        inputs, min(int(n_segments), height * width), (height, width))
+    return labels.astype(np.int32)

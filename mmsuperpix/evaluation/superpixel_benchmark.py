@@ -1,0 +1,228 @@
+"""The superpixel benchmark loop: one method, several counts, many images.
+
+A *sample* is ``(name, image_bgr, gt)``: an image id, the ``(H, W, 3)``
+uint8 BGR image and its ``(A, H, W)`` integer ground truth (``A`` human
+annotations). :func:`benchmark_method` runs a ``segment_fn(image_bgr, n) ->
+(H, W) labels`` at each target count on every sample, scores every
+(image, annotation) pair with :func:`superpixel_metrics` and averages.
+:func:`bsds500_samples` and :func:`nyuv2_samples` read the data sets with
+the dataset modules' listing and ground-truth readers.
+"""
+import os.path as osp
+import sys
+import time
+import warnings
+from collections.abc import Iterable, Sequence
+from typing import Callable, List, Optional, Tuple, Union
+
+import cv2
+import numpy as np
+from mmengine.utils import ProgressBar
+
+from mmsuperpix.datasets.bsds500 import BSDS500Dataset
+from mmsuperpix.datasets.nyuv2_superpixel import NYUv2SuperpixelDataset
+from mmsuperpix.datasets.transforms.loading import LoadSuperpixelAnnotations
+from .functional import superpixel_metrics
+
+Sample = Tuple[str, np.ndarray, np.ndarray]
+SegmentFn = Callable[[np.ndarray, int], np.ndarray]
+
+#: Metrics averaged over all (image, annotation) pairs, in table order.
+PAIR_METRICS = ('asa', 'br', 'bp', 'ue_np', 'ue_levin', 'co', 'ev')
+#: Every key of a :func:`benchmark_method` row.
+ROW_KEYS = ('count', 'n_superpixels', *PAIR_METRICS, 'ms_per_image',
+            'n_images', 'n_pairs')
+
+
+class SampleList(Sequence):
+    """Lazily read samples of a listed data set (a sized, indexable list).
+
+    Args:
+        items (Sequence[Tuple[str, str]]): ``(img_path, gt_path)`` pairs.
+    """
+
+    def __init__(self, items: Sequence[Tuple[str, str]]) -> None:
+        self.items = list(items)
+        self._reader = LoadSuperpixelAnnotations()
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return SampleList(self.items[index])
+        img_path, gt_path = self.items[index]
+        image = cv2.imread(img_path, cv2.IMREAD_COLOR)
+        if image is None:
+            raise ValueError(f'{img_path!r} is not an image OpenCV can read '
+                             '(missing, corrupt or truncated); replace it')
+        gt = self._reader.read_annotations(gt_path)
+        if gt.shape[1:] != image.shape[:2]:
+            raise ValueError(f'ground truth {gt_path!r} is {gt.shape[1:]} '
+                             f'(H, W) but image {img_path!r} is '
+                             f'{image.shape[:2]}; fix the file pair')
+        name = osp.splitext(osp.basename(img_path))[0]
+        return name, image, gt
+
+
+def _items(dataset, limit: Optional[int]) -> SampleList:
+    if limit is not None and (isinstance(limit, bool) or limit < 1):
+        raise ValueError(f'limit must be a positive int or None, got '
+                         f'{limit!r}')
+    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
+    items = [(info['img_path'], info['gt_path']) for info in infos]
+    return SampleList(items[:limit] if limit is not None else items)
+
+
+def bsds500_samples(data_root: str, split: str = 'val',
+                    limit: Optional[int] = None) -> SampleList:
+    """BSDS500 samples, all annotations of an image in one sample.
+
+    Args:
+        data_root (str): The folder holding ``images/`` and
+            ``groundTruth/`` (``BSR/BSDS500/data``).
+        split (str): ``'train'``, ``'val'`` or ``'test'``. Defaults to
+            ``'val'``.
+        limit (int, optional): Keep the first ``limit`` images (sorted by
+            id). Defaults to None (all).
+
+    Returns:
+        SampleList: Iterating it yields ``(name, (H, W, 3) uint8 BGR,
+        (A, H, W) uint16 contiguous labels)``, reading files on demand.
+    """
+    dataset = BSDS500Dataset(data_root=data_root, split=split,
+                             mode='per_image')
+    return _items(dataset, limit)
+
+
+def nyuv2_samples(data_root: str, split: str = 'test',
+                  ann_file: Optional[str] = None,
+                  limit: Optional[int] = None) -> SampleList:
+    """NYUv2 samples in the superpixel benchmark's layout (one annotation).
+
+    Args:
+        data_root (str): The benchmark's ``NYUV2`` folder.
+        split (str): Sub-folder of ``images/`` and ``csv_groundTruth/``.
+            Defaults to ``'test'``.
+        ann_file (str, optional): Index list (e.g.
+            ``nyuv2_test_subset.txt``), relative to ``data_root`` unless
+            absolute. Defaults to None (every image of the split).
+        limit (int, optional): Keep the first ``limit`` images. Defaults to
+            None (all).
+
+    Returns:
+        SampleList: Yields ``(name, (H, W, 3) uint8 BGR, (1, H, W) uint16
+        contiguous labels)``.
+    """
+    dataset = NYUv2SuperpixelDataset(data_root=data_root, split=split,
+                                     ann_file=ann_file or '')
+    return _items(dataset, limit)
+
+
+def _check_counts(counts) -> List[int]:
+    counts = list(counts) if isinstance(counts, Iterable) else [counts]
+    if not counts or any(
+            isinstance(c, bool) or not isinstance(c, (int, np.integer))
+            or c < 1 for c in counts):
+        raise ValueError(f'counts must be a non-empty list of positive ints '
+                         f'(target superpixel numbers), got {counts!r}')
+    return [int(c) for c in counts]
+
+
+def _check_sample(sample) -> Sample:
+    try:
+        name, image, gt = sample
+    except (TypeError, ValueError):
+        raise TypeError('each sample must be a (name, image_bgr, gt) tuple, '
+                        f'got {type(sample).__name__}') from None
+    image, gt = np.asarray(image), np.asarray(gt)
+    if gt.ndim == 2:
+        gt = gt[None]
+    if image.ndim != 3 or image.shape[2] != 3 or gt.ndim != 3 or \
+            gt.shape[1:] != image.shape[:2] or len(gt) == 0:
+        raise ValueError(
+            f'sample {name!r}: need an (H, W, 3) image and (A, H, W) ground '
+            f'truth of the same H, W with A >= 1, got {image.shape} and '
+            f'{gt.shape}')
+    return str(name), image, gt
+
+
+def _nanmean(values: List[float]) -> float:
+    with warnings.catch_warnings():  # all-NaN (constant images) -> NaN
+        warnings.simplefilter('ignore', RuntimeWarning)
+        return float(np.nanmean(values))
+
+
+def benchmark_method(segment_fn: SegmentFn,
+                     samples: Iterable[Sample],
+                     counts: Union[int, Sequence[int]],
+                     tolerance: Optional[int] = None,
+                     progress: bool = True) -> List[dict]:
+    """Score one superpixel method at several target counts.
+
+    For every sample and count, ``segment_fn`` is timed (wall clock,
+    milliseconds) and its labels are scored against each annotation.
+    Samples are read once (images outer, counts inner), so a lazy
+    :class:`SampleList` or a generator is fine.
+
+    Args:
+        segment_fn (Callable): ``(image_bgr (H, W, 3) uint8, n) -> (H, W)
+            integer labels``, e.g. a value of ``CLASSIC_METHODS``.
+        samples (Iterable): ``(name, image_bgr (H, W, 3), gt (A, H, W))``
+            tuples; a ``(H, W)`` gt counts as one annotation.
+        counts (int | Sequence[int]): Nominal superpixel numbers.
+        tolerance (int, optional): Boundary tolerance radius in pixels; None
+            uses Stutz's default for each image size.
+        progress (bool): Show a progress bar over images x counts. Defaults
+            to True.
+
+    Returns:
+        list[dict]: One row per count, in the given order, with the keys of
+        :data:`ROW_KEYS`: ``count`` (nominal), ``n_superpixels`` (mean
+        actual count over images), the means over all (image, annotation)
+        pairs of ``asa, br, bp, ue_np, ue_levin, co, ev`` (NaN EVs of
+        constant images are skipped), ``ms_per_image`` (mean run time of
+        ``segment_fn``), ``n_images`` and ``n_pairs``.
+    """
+    if not callable(segment_fn):
+        raise TypeError(f'segment_fn must be callable (image_bgr, n) -> '
+                        f'labels, got {type(segment_fn).__name__}')
+    counts = _check_counts(counts)
+    total = len(samples) * len(counts) if hasattr(samples, '__len__') else 0
+    bar = ProgressBar(total, file=sys.stdout) if progress else None
+    per_pair = [{k: [] for k in PAIR_METRICS} for _ in counts]
+    actual = [[] for _ in counts]
+    millis = [[] for _ in counts]
+    for sample in samples:
+        name, image, gt = _check_sample(sample)
+        for c, count in enumerate(counts):
+            start = time.perf_counter()
+            labels = np.asarray(segment_fn(image, count))
+            millis[c].append(1000.0 * (time.perf_counter() - start))
+            if labels.shape != image.shape[:2]:
+                raise ValueError(
+                    f'segment_fn returned labels of shape {labels.shape} for '
+                    f'image {name!r} of size {image.shape[:2]}; it must '
+                    'return one (H, W) label map per image')
+            for annotation in gt:
+                scores = superpixel_metrics(labels, annotation, image,
+                                            tolerance)
+                for key in PAIR_METRICS:
+                    per_pair[c][key].append(scores[key])
+            actual[c].append(scores['n_superpixels'])
+            if bar is not None:
+                bar.update()
+    if not actual[0]:
+        raise ValueError('samples is empty: nothing to benchmark; check the '
+                         'data root, split and limit')
+    if bar is not None:
+        print()  # end the progress bar's line
+    rows = []
+    for c, count in enumerate(counts):
+        row = dict(count=count, n_superpixels=float(np.mean(actual[c])))
+        row.update({k: _nanmean(v) for k, v in per_pair[c].items()})
+        row.update(ms_per_image=float(np.mean(millis[c])),
+                   n_images=len(actual[c]),
+                   n_pairs=len(per_pair[c]['asa']))
+        rows.append(row)
+    return rows

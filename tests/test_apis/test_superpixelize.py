@@ -1,0 +1,101 @@
+"""init_superpixel_model / superpixelize: inputs of every kind, outputs that
+keep their promises, clear errors."""
+import os.path as osp
+
+import cv2
+import numpy as np
+import pytest
+import torch
+from scipy import ndimage
+
+from conftest import REPO
+from mmsuperpix.apis import init_superpixel_model, superpixelize, to_bgr_uint8
+
+CONFIG = osp.join(REPO, 'configs', 'ainet',
+                  'ainet_1xb16-4k_bsds500-208x208.py')
+
+
+@pytest.fixture(scope='module')
+def model():
+    torch.manual_seed(0)
+    return init_superpixel_model(CONFIG)  # random weights: plumbing only
+
+
+def image(h=70, w=90):
+    rng = np.random.default_rng(0)
+    img = np.zeros((h, w, 3), np.uint8)
+    img[:, w // 2:] = (200, 50, 30)
+    return np.clip(img + rng.integers(0, 30, img.shape), 0, 255).astype(
+        np.uint8)
+
+
+def assert_superpixels(labels, shape):
+    assert labels.shape == shape and labels.dtype == np.int32
+    ids = np.unique(labels)
+    assert np.array_equal(ids, np.arange(len(ids)))
+    for i in ids:
+        assert ndimage.label(labels == i)[1] == 1
+
+
+@pytest.mark.parametrize('convert', [
+    lambda im: im,
+    lambda im: cv2.cvtColor(im, cv2.COLOR_BGR2GRAY),
+    lambda im: cv2.cvtColor(im, cv2.COLOR_BGR2GRAY)[..., None],
+    lambda im: cv2.cvtColor(im, cv2.COLOR_BGR2BGRA),
+    lambda im: im.astype(np.uint16) * 257,
+    lambda im: im.astype(np.float32) / 255,
+])
+def test_every_image_kind_gives_connected_superpixels(model, convert):
+    labels = superpixelize(model, convert(image()), n_segments=20)
+    assert_superpixels(labels, (70, 90))
+
+
+def test_paths_and_odd_sizes(model, tmp_path):
+    path = str(tmp_path / 'odd.png')
+    cv2.imwrite(path, image(33, 47))
+    assert_superpixels(superpixelize(model, path, 12), (33, 47))
+    tiny = superpixelize(model, image(3, 4), n_segments=600)
+    assert tiny.shape == (3, 4)
+
+
+def test_more_segments_give_more_superpixels(model):
+    few = superpixelize(model, image(), 6)
+    many = superpixelize(model, image(), 60)
+    assert len(np.unique(few)) < len(np.unique(many))
+
+
+def test_fused_model_matches_unfused():
+    torch.manual_seed(0)
+    plain = init_superpixel_model(CONFIG, fuse=False)
+    torch.manual_seed(0)
+    fused = init_superpixel_model(CONFIG, fuse=True)
+    x = torch.randn(1, 3, 32, 48)
+    with torch.no_grad():
+        torch.testing.assert_close(fused.encode_decode(x),
+                                   plain.encode_decode(x), atol=1e-4,
+                                   rtol=1e-4)
+
+
+@pytest.mark.parametrize('bad,error,message', [
+    ('no/such/file.png', FileNotFoundError, 'does not exist'),
+    (np.zeros((4, 4, 2), np.uint8), ValueError, r'\(H, W, 3\)'),
+    (np.zeros((0, 4, 3), np.uint8), ValueError, 'empty'),
+    (np.full((4, 4, 3), np.nan, np.float32), ValueError, 'finite'),
+    (np.zeros((4, 4, 3), np.int64), TypeError, 'dtype'),
+    ([[1, 2]], TypeError, 'numpy array'),
+])
+def test_bad_images_are_explained(bad, error, message):
+    with pytest.raises(error, match=message):
+        to_bgr_uint8(bad)
+
+
+def test_bad_n_segments(model):
+    with pytest.raises(ValueError, match='positive int'):
+        superpixelize(model, image(), 0)
+
+
+def test_missing_config_and_checkpoint(tmp_path):
+    with pytest.raises(FileNotFoundError, match='config'):
+        init_superpixel_model(str(tmp_path / 'x.py'))
+    with pytest.raises(FileNotFoundError, match='checkpoint'):
+        init_superpixel_model(CONFIG, str(tmp_path / 'x.pth'))

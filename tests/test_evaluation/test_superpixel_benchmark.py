@@ -1,0 +1,149 @@
+"""The benchmark loop, its data loaders and the benchmark curves."""
+import os.path as osp
+
+import cv2
+import numpy as np
+import pytest
+
+from conftest import shared_path
+from mmsuperpix.evaluation import (ROW_KEYS, benchmark_method,
+                                   bsds500_samples, nyuv2_samples,
+                                   superpixel_metrics)
+from mmsuperpix.visualization import plot_benchmark_curves
+
+H, W = 24, 32
+
+
+def grid(image, n):
+    """A fixed grid of ``sqrt(n) x sqrt(n)`` blocks (n a square)."""
+    side = int(round(np.sqrt(n)))
+    rows = np.arange(image.shape[0]) * side // image.shape[0]
+    cols = np.arange(image.shape[1]) * side // image.shape[1]
+    return rows[:, None] * side + cols[None, :]
+
+
+def quadrants():
+    """The 2x2 grid as a ground-truth segmentation."""
+    return grid(np.zeros((H, W)), 4)
+
+
+@pytest.fixture(scope='module')
+def samples():
+    rng = np.random.default_rng(0)
+    img_a = rng.integers(0, 255, (H, W, 3), np.uint8)
+    img_b = rng.integers(0, 255, (H, W, 3), np.uint8)
+    yy, xx = np.mgrid[:H, :W]
+    diagonal = (xx * H > yy * W).astype(np.int64)  # two triangles
+    gt_a = np.stack([quadrants(), diagonal])  # two annotations
+    gt_b = quadrants()[None] * 7 + 3  # one annotation, any ids
+    return [('a', img_a, gt_a), ('b', img_b, gt_b)]
+
+
+def test_rows_match_direct_metric_calls(samples):
+    rows = benchmark_method(grid, samples, [4, 16], progress=False)
+    assert [r['count'] for r in rows] == [4, 16]
+    for row, n in zip(rows, (4, 16)):
+        assert tuple(row) == ROW_KEYS
+        assert row['n_images'] == 2 and row['n_pairs'] == 3
+        assert row['n_superpixels'] == n
+        assert row['ms_per_image'] >= 0
+        pairs = [superpixel_metrics(grid(img, n), ann, img)
+                 for _, img, gt in samples for ann in gt]
+        for key in ('asa', 'br', 'bp', 'ue_np', 'ue_levin', 'co', 'ev'):
+            assert row[key] == pytest.approx(
+                np.mean([p[key] for p in pairs])), key
+
+
+def test_predictable_values(samples):
+    """Only the quadrant annotations: the 2x2 grid is exact."""
+    quads = [(name, img, gt[:1]) for name, img, gt in samples]
+    exact, finer = benchmark_method(grid, quads, [4, 16], progress=False)
+    for key, value in (('asa', 1), ('br', 1), ('bp', 1), ('ue_np', 0),
+                       ('ue_levin', 0)):
+        assert exact[key] == pytest.approx(value), key
+    # A finer grid nested in the quadrants: no leak, full recall, extra
+    # (false positive) boundaries.
+    assert finer['asa'] == 1 and finer['ue_np'] == 0 and finer['br'] == 1
+    assert finer['bp'] < 1
+    # 12x16 blocks: 4 pi 192 / 56^2 for every block.
+    assert exact['co'] == pytest.approx(4 * np.pi * 192 / 56**2)
+
+
+def test_generators_and_2d_ground_truth(samples):
+    def stream():
+        for name, img, gt in samples:
+            yield name, img, gt[0]  # (H, W): one annotation
+    rows = benchmark_method(grid, stream(), 16, progress=False)
+    assert len(rows) == 1 and rows[0]['n_pairs'] == 2
+
+
+def test_progress_bar(samples, capsys):
+    benchmark_method(grid, samples, [4, 16], progress=True)
+    assert '4/4' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize('kwargs,error,match', [
+    (dict(counts=[]), ValueError, 'counts'),
+    (dict(counts=[0]), ValueError, 'counts'),
+    (dict(samples=[]), ValueError, 'samples is empty'),
+    (dict(samples=[('x', np.zeros((H, W, 3), np.uint8),
+                    np.zeros((2, H + 1, W)))]), ValueError, 'same H, W'),
+    (dict(samples=[42]), TypeError, '(name, image_bgr, gt)'),
+    (dict(segment_fn=lambda img, n: np.zeros((3, 3), int)), ValueError,
+     'shape'),
+    (dict(segment_fn='slic'), TypeError, 'callable'),
+])
+def test_bad_input(kwargs, error, match, samples):
+    args = dict(segment_fn=grid, samples=samples, counts=[4],
+                progress=False)
+    args.update(kwargs)
+    with pytest.raises(error, match=match):
+        benchmark_method(**args)
+
+
+def test_curves(samples, tmp_path):
+    rows = benchmark_method(grid, samples, [4, 16, 64], progress=False)
+    other = [dict(r, n_superpixels=r['n_superpixels'] * 1.1, ev=float('nan'))
+             for r in rows]
+    paths = plot_benchmark_curves({'grid': rows, 'grid2': other},
+                                  str(tmp_path / 'curves'))
+    names = sorted(osp.basename(p) for p in paths)
+    assert names == sorted(['asa.png', 'br.png', 'bp.png', 'ue.png',
+                            'co.png', 'ev.png', 'br_bp.png'])
+    assert all(osp.getsize(p) > 1000 for p in paths)
+    with pytest.raises(KeyError, match='lacks'):
+        plot_benchmark_curves({'x': [dict(count=4)]}, str(tmp_path))
+    with pytest.raises(ValueError, match='non-empty'):
+        plot_benchmark_curves({}, str(tmp_path))
+
+
+def test_nyuv2_samples(tmp_path):
+    for folder in ('images/test', 'csv_groundTruth/test'):
+        (tmp_path / folder).mkdir(parents=True)
+    for index in (1, 2, 3):
+        stem = f'{index:08d}'
+        cv2.imwrite(str(tmp_path / 'images/test' / f'{stem}.png'),
+                    np.full((H, W, 3), 40 * index, np.uint8))
+        np.savetxt(tmp_path / 'csv_groundTruth/test' / f'{stem}.csv',
+                   quadrants() * 5, fmt='%d', delimiter=',')
+    (tmp_path / 'subset.txt').write_text('3\n1\n')
+    samples = nyuv2_samples(str(tmp_path), 'test', 'subset.txt')
+    assert [s[0] for s in samples] == ['00000003', '00000001']
+    name, image, gt = samples[0]
+    assert image.shape == (H, W, 3) and image[0, 0, 0] == 120
+    assert gt.shape == (1, H, W) and gt.max() == 3  # relabelled 0..3
+    assert len(nyuv2_samples(str(tmp_path), limit=2)) == 2
+    with pytest.raises(ValueError, match='limit'):
+        nyuv2_samples(str(tmp_path), limit=0)
+
+
+def test_bsds500_samples():
+    root = osp.dirname(osp.dirname(shared_path('BSDS500', 'images', 'val')))
+    samples = bsds500_samples(root, 'val', limit=2)
+    assert len(samples) == 2
+    names = [name for name, _, _ in samples]
+    assert names == sorted(names)
+    name, image, gt = samples[1]
+    assert image.dtype == np.uint8 and image.shape[2] == 3
+    assert gt.ndim == 3 and 4 <= len(gt) <= 9
+    assert gt.shape[1:] == image.shape[:2] and gt.min() == 0
