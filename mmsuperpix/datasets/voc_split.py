@@ -37,6 +37,10 @@ class VOCSplitDataset(BaseSegDataset):
             ``SegmentationClass``.
         img_suffix (str): Image file suffix. Defaults to ``'.jpg'``.
         seg_map_suffix (str): Label map suffix. Defaults to ``'.png'``.
+        disjoint_from (str, optional): Another split file (same formats,
+            relative to ``data_root`` unless absolute) that must share no
+            image with this one, e.g. the labeled list of a semi-supervised
+            split for its unlabeled list.
         **kwargs: Passed to :class:`mmseg.datasets.BaseSegDataset`.
     """
     METAINFO = PascalVOCDataset.METAINFO
@@ -46,6 +50,7 @@ class VOCSplitDataset(BaseSegDataset):
                  data_prefix: Optional[dict] = None,
                  img_suffix: str = '.jpg',
                  seg_map_suffix: str = '.png',
+                 disjoint_from: Optional[str] = None,
                  **kwargs) -> None:
         if data_prefix is None:
             data_prefix = dict(
@@ -54,6 +59,9 @@ class VOCSplitDataset(BaseSegDataset):
         # unlabeled set instead of failing there
         data_prefix = {k: v for k, v in data_prefix.items() if v is not None}
         data_root = kwargs.get('data_root')
+        self.disjoint_from = disjoint_from if disjoint_from is None or \
+            osp.isabs(disjoint_from) else osp.join(data_root or '',
+                                                   disjoint_from)
         if data_root and not osp.isdir(data_root):
             raise FileNotFoundError(
                 f'data_root {data_root!r} does not exist (resolved from '
@@ -81,20 +89,27 @@ class VOCSplitDataset(BaseSegDataset):
         """
         return osp.splitext(osp.basename(line.split()[0]))[0]
 
-    def _read_ids(self) -> List[str]:
-        if not osp.isfile(self.ann_file):
+    def _read_ids(self, path: Optional[str] = None) -> List[str]:
+        path = path or self.ann_file
+        if '${' in path:
+            raise ValueError(
+                f'split file {path!r} still holds a ${{...}} '
+                "placeholder: run mmsuperpix's tools/train.py or test.py, "
+                'which fill them from top-level config keys, or write the '
+                'path out')
+        if not osp.isfile(path):
             raise FileNotFoundError(
-                f'split file {self.ann_file!r} does not exist. Set ann_file '
+                f'split file {path!r} does not exist. Set ann_file '
                 'to a split list relative to data_root (e.g. '
                 "'ImageSets/Segmentation/train.txt') or an absolute path.")
-        with open(self.ann_file) as f:
+        with open(path) as f:
             ids = [self.parse_split_line(ln) for ln in f if ln.strip()]
         if not ids:
-            raise ValueError(f'split file {self.ann_file!r} lists no images.')
+            raise ValueError(f'split file {path!r} lists no images.')
         duplicates = len(ids) - len(set(ids))
         if duplicates:
             raise ValueError(
-                f'split file {self.ann_file!r} lists {duplicates} image id(s) '
+                f'split file {path!r} lists {duplicates} image id(s) '
                 'more than once; remove the repeated lines.')
         return ids
 
@@ -121,6 +136,14 @@ class VOCSplitDataset(BaseSegDataset):
                 f'image folder {img_dir!r} does not exist; check data_root '
                 "and data_prefix['img_path'].")
         ids = self._read_ids()
+        if self.disjoint_from is not None:
+            shared = sorted(set(ids) & set(self._read_ids(self.disjoint_from)))
+            if shared:
+                raise ValueError(
+                    f'{len(shared)} image(s) appear in both {self.ann_file!r} '
+                    f'and {self.disjoint_from!r} (e.g. {shared[:3]}): an '
+                    'image cannot be labeled and unlabeled; fix the split '
+                    'lists')
         img_paths = [osp.join(img_dir, i + self.img_suffix) for i in ids]
         self._check_exist(img_paths, 'images', img_dir)
         seg_paths = None

@@ -1,3 +1,8 @@
-from .hooks import MetricCurvesHook, SuperpixelVisualizationHook
+from .hooks import (DDFPHook, MeanTeacherHook, MetricCurvesHook,
+                    SuperpixelVisualizationHook)
+from .runner import TeacherStudentValLoop
 
-__all__ = ['MetricCurvesHook', 'SuperpixelVisualizationHook']
+__all__ = [
+    'DDFPHook', 'MeanTeacherHook', 'MetricCurvesHook',
+    'SuperpixelVisualizationHook', 'TeacherStudentValLoop'
+]

@@ -9,6 +9,7 @@ wrong and what to do instead.
 import copy
 import difflib
 import inspect
+import os.path as osp
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import mmengine.registry as mmengine_registry
@@ -144,10 +145,24 @@ def check_cfg_options(cfg: Config, options: Dict[str, Any]) -> None:
         raise ConfigError(f'--cfg-options cannot be merged: {merge_error}')
 
 
-def _iter_types(node: Any, path: str = '') -> Iterator[Tuple[str, str]]:
+#: Top-level keys that mmengine's Runner (and mmseg's test.py --tta) build;
+#: other top-level entries are helper variables, checked where they are used.
+_BUILT_KEYS = ('model', 'train_dataloader', 'val_dataloader',
+               'test_dataloader', 'train_cfg', 'val_cfg', 'test_cfg',
+               'optim_wrapper', 'param_scheduler', 'val_evaluator',
+               'test_evaluator', 'default_hooks', 'custom_hooks',
+               'visualizer', 'model_wrapper_cfg', 'log_processor',
+               'tta_model', 'tta_pipeline')
+#: Components whose nested ``type`` names belong to another library.
+_FOREIGN_CHILDREN = ('Albu', )
+
+
+def _iter_types(node: Any, path: str = '') -> Iterator[Tuple[str, dict]]:
     if isinstance(node, dict):
         if isinstance(node.get('type'), str):
-            yield path or '<top>', node['type']
+            yield path or '<top>', node
+            if node['type'] in _FOREIGN_CHILDREN:
+                return
         for key, value in node.items():
             yield from _iter_types(value, f'{path}.{key}' if path else str(key))
     elif isinstance(node, (list, tuple)):
@@ -162,11 +177,24 @@ def _all_registries() -> List[Registry]:
     ]
 
 
+#: Keys that builders consume before calling a component's constructor.
+_BUILD_KEYS = {
+    'type', '_scope_', 'priority', 'convert_to_iter_based', 'paramwise_cfg',
+    'constructor'
+}
+#: Components whose config goes straight to the constructor. Layer configs
+#: (``norm_cfg``, ``act_cfg``... of torch / mmcv.cnn layers) are built by
+#: helpers that consume extra keys (``requires_grad``): not checked.
+_DIRECT_PACKAGES = ('mmseg.', 'mmsuperpix.', 'mmengine.', 'mmcv.transforms')
+
+
 def check_component_types(cfg: Config) -> None:
-    """Check that every ``type='Name'`` in ``cfg`` is registered somewhere.
+    """Check that every ``type='Name'`` in ``cfg`` is registered somewhere
+    and that its other keys are arguments the component accepts.
 
     Names with a dot (``'mmpretrain.ConvNeXt'``, import paths) are left to
-    the registry, which resolves them itself.
+    the registry, which resolves them itself; components whose constructors
+    take ``**kwargs`` all the way up are not argument-checked.
 
     Args:
         cfg (Config): The merged config; its ``custom_imports`` must already
@@ -174,12 +202,20 @@ def check_component_types(cfg: Config) -> None:
 
     Raises:
         ConfigError: Naming the config path, close registered names and how
-            to register components from other packages.
+            to register components from other packages, or the unknown
+            argument and the accepted ones.
     """
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     registries = _all_registries()
-    for path, name in _iter_types(cfg.to_dict()):
-        if '.' in name or any(reg.get(name) for reg in registries):
+    tree = cfg.to_dict()
+    built = {k: tree[k] for k in _BUILT_KEYS if k in tree}
+    for path, node in _iter_types(built):
+        name = node['type']
+        if '.' in name:
+            continue
+        component = _find_component(name)
+        if component is not None:
+            _check_arguments(path, name, component, node)
             continue
         known = {n for reg in registries for n in reg.module_dict}
         near = _close(name, sorted(known), cutoff=0.6)
@@ -189,3 +225,60 @@ def check_component_types(cfg: Config) -> None:
             'If it comes from another package, add that package to the '
             "config's custom_imports, e.g. custom_imports = dict(imports="
             "['mmsuperpix', 'my_package'], allow_failed_imports=False).")
+
+
+def _check_arguments(path: str, name: str, component, node: dict) -> None:
+    key = path.rsplit('.', 1)[-1]
+    if key.endswith('_cfg') and key != 'init_cfg' or not getattr(
+            component, '__module__', '').startswith(_DIRECT_PACKAGES):
+        return
+    arguments, open_ended = _accepted_arguments(component)
+    if open_ended:
+        return
+    for key in set(node) - _BUILD_KEYS - set(arguments):
+        near = _close(key, arguments, cutoff=0.6)
+        hint = f'Did you mean {" or ".join(map(repr, near))}?' if near else \
+            f'It accepts: {", ".join(arguments)}.'
+        raise ConfigError(f'{path}: {name} takes no argument {key!r}. {hint}')
+
+
+def _iter_weight_files(node: Any, path: str = '') -> Iterator[Tuple[str, str]]:
+    """``(config path, file)`` of local weights the config will load."""
+    if isinstance(node, dict):
+        if node.get('type') in ('Pretrained', 'Pretrained_Part') and \
+                isinstance(node.get('checkpoint'), str):
+            yield f'{path}.checkpoint', node['checkpoint']
+        if isinstance(node.get('pretrained'), str):
+            yield f'{path}.pretrained', node['pretrained']
+        for key, value in node.items():
+            yield from _iter_weight_files(value,
+                                          f'{path}.{key}' if path else key)
+    elif isinstance(node, (list, tuple)):
+        for i, value in enumerate(node):
+            yield from _iter_weight_files(value, f'{path}.{i}')
+
+
+def check_weight_files(cfg: Config) -> None:
+    """Check that local pretrained weights and ``load_from`` exist.
+
+    URLs and ``scheme://`` names (``open-mmlab://``, ``torchvision://``) are
+    left to mmengine, which downloads them.
+
+    Raises:
+        ConfigError: Naming the config key, the file and the ways out.
+    """
+    files = list(_iter_weight_files(cfg.to_dict()))
+    if cfg.get('load_from'):
+        files.append(('load_from', cfg.load_from))
+    for key, path in files:
+        if '://' in path or osp.isfile(path):
+            continue
+        raise ConfigError(
+            f'{key}: weights file {path!r} does not exist (relative to '
+            f'{osp.abspath(".")}). Download it to that path (mmseg\'s '
+            'ImageNet ResNets: https://download.openmmlab.com/pretrain/'
+            'third_party/resnet101_v1c-e67eebb6.pth and resnet50_v1c-'
+            '2cccc1ad.pth), point the config at your copy (e.g. '
+            '--cfg-options pretrained_backbone=/path/to/weights.pth), or '
+            f'train from scratch with --cfg-options {key.rsplit(".", 1)[0]}'
+            '=None.')

@@ -29,9 +29,9 @@ def test_layout(demo_root):
 
 
 def test_semi_supervised_splits_partition_train(demo_root):
-    train = read_lines(osp.join(demo_root, 'splits', 'train.txt'))
-    labeled = read_lines(osp.join(demo_root, 'splits', '2', 'labeled.txt'))
-    unlabeled = read_lines(osp.join(demo_root, 'splits', '2',
+    train = read_lines(osp.join(demo_root, 'VOC2012', 'splits', 'train.txt'))
+    labeled = read_lines(osp.join(demo_root, 'VOC2012', 'splits', '2', 'labeled.txt'))
+    unlabeled = read_lines(osp.join(demo_root, 'VOC2012', 'splits', '2',
                                     'unlabeled.txt'))
     assert len(labeled) == 2 and len(unlabeled) == 6
     assert sorted(labeled + unlabeled) == sorted(train)
@@ -68,8 +68,8 @@ def test_generation_is_deterministic(tmp_path):
     for k in range(4):
         np.testing.assert_array_equal(label(tmp_path / 'a', k),
                                       label(tmp_path / 'b', k))
-    assert read_lines(tmp_path / 'a' / 'splits' / '1' / 'labeled.txt') == \
-        read_lines(tmp_path / 'b' / 'splits' / '1' / 'labeled.txt')
+    assert read_lines(tmp_path / 'a' / 'VOC2012' / 'splits' / '1' / 'labeled.txt') == \
+        read_lines(tmp_path / 'b' / 'VOC2012' / 'splits' / '1' / 'labeled.txt')
     assert any(label(tmp_path / 'a', k).shape != label(tmp_path / 'c', k).shape
                or (label(tmp_path / 'a', k) != label(tmp_path / 'c', k)).any()
                for k in range(4))

@@ -38,7 +38,7 @@ def test_parse_split_line(line, expected):
 
 def test_id_list_and_pair_list_give_the_same_samples(demo_root):
     ids = build(demo_root)
-    pairs = build(demo_root, ann_file=osp.join(demo_root, 'splits',
+    pairs = build(demo_root, ann_file=osp.join(demo_root, 'VOC2012', 'splits',
                                                'val.txt'))
     assert len(ids) == len(pairs) == 4
     for a, b in zip(ids.data_list, pairs.data_list):
@@ -59,7 +59,7 @@ def test_sample_through_pipeline(demo_root):
 def test_unlabeled_set_has_no_seg_maps(demo_root):
     ds = build(
         demo_root,
-        ann_file=osp.join(demo_root, 'splits', '2', 'unlabeled.txt'),
+        ann_file=osp.join(demo_root, 'VOC2012', 'splits', '2', 'unlabeled.txt'),
         data_prefix=dict(img_path='JPEGImages', seg_map_path=None),
         pipeline=[dict(type='LoadImageFromFile')])
     assert len(ds) == 6

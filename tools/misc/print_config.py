@@ -25,7 +25,7 @@ def parse_args():
 def main():
     args = parse_args()
     try:
-        cfg = load_run_config(args.config, args.cfg_options)
+        cfg = load_run_config(args.config, args.cfg_options, check_files=False)
     except ConfigError as e:
         sys.exit(f'error: {e}')
     print(cfg.pretty_text)

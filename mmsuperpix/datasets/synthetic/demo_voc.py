@@ -5,13 +5,14 @@
     <root>/VOC2012/JPEGImages/demo_000000.jpg
     <root>/VOC2012/SegmentationClass/demo_000000.png   (P-mode, VOC palette)
     <root>/VOC2012/ImageSets/Segmentation/{train,val,trainval}.txt
-    <root>/splits/{25,50,100}/{labeled,unlabeled}.txt   (semi-supervised)
-    <root>/splits/{train,val}.txt
+    <root>/VOC2012/splits/{25,50,100}/{labeled,unlabeled}.txt (semi-sup.)
+    <root>/VOC2012/splits/{train,val}.txt
     <root>/meta.json
 
 Split lists use the semi-supervised format of U2PL / UniMatch / DDFP
-(``JPEGImages/x.jpg SegmentationClass/x.png``), so the same dataset configs
-read the demo data and the real VOC splits.
+(``JPEGImages/x.jpg SegmentationClass/x.png``) and live under ``splits/``
+of the VOC folder, where the semi-supervised VOC configs expect the real
+lists, so the same dataset configs read both.
 """
 import json
 import os
@@ -111,7 +112,7 @@ def make_demo_voc(root: str,
     _write_lines(osp.join(sets, 'train.txt'), train)
     _write_lines(osp.join(sets, 'val.txt'), val)
     _write_lines(osp.join(sets, 'trainval.txt'), ids)
-    splits = osp.join(root, 'splits')
+    splits = osp.join(voc, 'splits')
     _write_lines(osp.join(splits, 'train.txt'), map(split_line, train))
     _write_lines(osp.join(splits, 'val.txt'), map(split_line, val))
     # key 2**32 - 1 is a random stream that no image index uses

@@ -1,3 +1,4 @@
+from .semi_supervised_segmentor import SemiSupervisedSegmentor
 from .superpixel_segmentor import SuperpixelSegmentor
 
-__all__ = ['SuperpixelSegmentor']
+__all__ = ['SemiSupervisedSegmentor', 'SuperpixelSegmentor']

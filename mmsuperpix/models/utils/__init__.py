@@ -1,8 +1,12 @@
 from .association_implantation import AssociationImplantation
+from .cutmix import cutmix, cutmix_boxes
+from .dual_batch_norm import (DualBatchNorm, auxiliary_bn, convert_to_dual_bn,
+                              strip_auxiliary_bn)
 from .local_context_attention import LocalContextAttention
 from .superpixel_protocol import grid_shape, predict_superpixels
 
 __all__ = [
-    'AssociationImplantation', 'LocalContextAttention', 'grid_shape',
-    'predict_superpixels'
+    'AssociationImplantation', 'DualBatchNorm', 'LocalContextAttention',
+    'auxiliary_bn', 'convert_to_dual_bn', 'cutmix', 'cutmix_boxes',
+    'grid_shape', 'predict_superpixels', 'strip_auxiliary_bn'
 ]

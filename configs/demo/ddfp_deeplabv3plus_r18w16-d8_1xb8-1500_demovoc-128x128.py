@@ -1,0 +1,75 @@
+# DDFP on the embedded demo data (CPU-sized): the slim DeepLabV3+ of the
+# supervised demo, 50 labeled + 350 unlabeled images, 4 + 4 per iteration,
+# 1500 iterations. Phases: 150 supervised warm-up iterations, then the mean
+# teacher + flow training, the perturbation from iteration 300. For the
+# 64-channel decoder the flow is smaller than DDFP's (64-d input, 64 hidden
+# units) and sees up to 4096 pixels per step: a CPU budget choice.
+#   python tools/train.py configs/demo/<this file> --cfg-options labeled_split=25
+_base_ = [
+    '../_base_/models/deeplabv3plus_r18w16-d8.py',
+    '../_base_/datasets/demo_voc_semi.py', '../_base_/default_runtime.py'
+]
+max_iters = 1500
+seg_preprocessor = dict(
+    type='SegDataPreProcessor',
+    mean=[123.675, 116.28, 103.53],
+    std=[58.395, 57.12, 57.375],
+    bgr_to_rgb=True,
+    pad_val=0,
+    seg_pad_val=255,
+    size=(128, 128))
+model = dict(
+    _delete_=True,
+    type='SemiSupervisedSegmentor',
+    segmentor={{_base_.model}},
+    data_preprocessor=dict(
+        type='MultiBranchDataPreprocessor', data_preprocessor=seg_preprocessor),
+    classifier='sep_bottleneck',
+    feature_perturbation=dict(
+        type='DensityDescendingPerturbation',
+        eps=4.0,
+        aux_bn=True,
+        flow=dict(
+            type='FlowDensityEstimator',
+            in_channels=64,
+            num_blocks=2,
+            hidden_channels=64,
+            num_components=21)),
+    semi_train_cfg=dict(
+        sup_only_iters=150,
+        flow_start_iter=150,
+        perturb_start_iter=300,
+        conf_thr=0.95,
+        unsup_weight=1.0,
+        perturbed_fraction=0.5,
+        cutmix_prob=0.5,
+        flow_max_pixels=4096),
+    semi_test_cfg=dict(predict_on='teacher'))
+model_wrapper_cfg = dict(
+    type='MMDistributedDataParallel', find_unused_parameters=True)
+optimizer = dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4)
+optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.1, begin=0, end=100, by_epoch=False),
+    dict(type='PolyLR', eta_min=1e-4, power=0.9, begin=100, end=max_iters,
+         by_epoch=False)
+]
+train_cfg = dict(
+    type='IterBasedTrainLoop', max_iters=max_iters, val_interval=500)
+val_cfg = dict(type='TeacherStudentValLoop')
+test_cfg = dict(type='TestLoop')
+default_hooks = dict(
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(
+        type='CheckpointHook', by_epoch=False, interval=500, max_keep_ckpts=2),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    visualization=dict(type='SegVisualizationHook'))
+custom_hooks = [
+    dict(type='MetricCurvesHook'),
+    dict(type='MeanTeacherHook', decay=0.999, warmup=True),
+    dict(type='DDFPHook', lr=1e-3, betas=(0.5, 0.9), noise_std=0.05,
+         max_grad_norm=50.0, final_lr_ratio=0.01),
+]
+randomness = dict(seed=0)
