@@ -12,7 +12,7 @@ train_dataloader = dict(
     dataset=dict(
         _delete_=True,
         type='VOCSplitDataset',
-        data_root={{_base_.data_root}},
+        data_root='${data_root}',
         ann_file='splits/${labeled_split}/labeled.txt',
         data_prefix=dict(
             img_path='JPEGImages', seg_map_path='SegmentationClassAug'),

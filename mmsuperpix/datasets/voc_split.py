@@ -59,6 +59,13 @@ class VOCSplitDataset(BaseSegDataset):
         # unlabeled set instead of failing there
         data_prefix = {k: v for k, v in data_prefix.items() if v is not None}
         data_root = kwargs.get('data_root')
+        for name, value in (('data_root', data_root), ('ann_file', ann_file),
+                            ('disjoint_from', disjoint_from)):
+            if isinstance(value, str) and '${' in value:
+                raise ValueError(
+                    f'{name} {value!r} still holds a ${{...}} placeholder: '
+                    "run mmsuperpix's tools/train.py or test.py, which fill "
+                    'them from top-level config keys, or write it out')
         self.disjoint_from = disjoint_from if disjoint_from is None or \
             osp.isabs(disjoint_from) else osp.join(data_root or '',
                                                    disjoint_from)
@@ -91,12 +98,6 @@ class VOCSplitDataset(BaseSegDataset):
 
     def _read_ids(self, path: Optional[str] = None) -> List[str]:
         path = path or self.ann_file
-        if '${' in path:
-            raise ValueError(
-                f'split file {path!r} still holds a ${{...}} '
-                "placeholder: run mmsuperpix's tools/train.py or test.py, "
-                'which fill them from top-level config keys, or write the '
-                'path out')
         if not osp.isfile(path):
             raise FileNotFoundError(
                 f'split file {path!r} does not exist. Set ann_file '

@@ -15,7 +15,7 @@ geometric = [
 ]
 labeled_dataset = dict(
     type=dataset_type,
-    data_root=data_root,
+    data_root='${data_root}',
     ann_file='splits/${labeled_split}/labeled.txt',
     data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'),
     pipeline=[
@@ -26,7 +26,7 @@ labeled_dataset = dict(
     ])
 unlabeled_dataset = dict(
     type=dataset_type,
-    data_root=data_root,
+    data_root='${data_root}',
     ann_file='splits/${labeled_split}/unlabeled.txt',
     disjoint_from='splits/${labeled_split}/labeled.txt',
     data_prefix=dict(img_path='JPEGImages', seg_map_path=None),
@@ -61,7 +61,7 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
+        data_root='${data_root}',
         ann_file='ImageSets/Segmentation/val.txt',
         data_prefix=dict(
             img_path='JPEGImages', seg_map_path='SegmentationClass'),

@@ -1,7 +1,8 @@
 # Semi-supervised PASCAL VOC 2012 (train_aug, SegmentationClassAug labels)
 # with the split lists of U2PL / UniMatch / DDFP under <data_root>/splits/:
 #   splits/<labeled_split>/labeled.txt, splits/<labeled_split>/unlabeled.txt
-# labeled_split is resolved after --cfg-options (the ${...} placeholders), so
+# labeled_split and data_root are resolved after --cfg-options (the ${...}
+# placeholders), so `--cfg-options data_root=/data/VOC2012` moves every list and
 # `--cfg-options labeled_split=366` switches both lists; classic splits 92,
 # 183, 366, 732, 1464, blended 1_16, 1_8, 1_4.
 # Geometric augmentation (UniMatch/DDFP: resize 0.5-2.0 of the image, crop,
@@ -36,14 +37,14 @@ unlabeled_pipeline = [
 ]
 labeled_dataset = dict(
     type=dataset_type,
-    data_root=data_root,
+    data_root='${data_root}',
     ann_file='splits/${labeled_split}/labeled.txt',
     data_prefix=dict(
         img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
     pipeline=labeled_pipeline)
 unlabeled_dataset = dict(
     type=dataset_type,
-    data_root=data_root,
+    data_root='${data_root}',
     ann_file='splits/${labeled_split}/unlabeled.txt',
     disjoint_from='splits/${labeled_split}/labeled.txt',
     data_prefix=dict(img_path='JPEGImages', seg_map_path=None),
@@ -68,7 +69,7 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
+        data_root='${data_root}',
         ann_file='ImageSets/Segmentation/val.txt',
         data_prefix=dict(
             img_path='JPEGImages', seg_map_path='SegmentationClass'),
