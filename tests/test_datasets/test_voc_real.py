@@ -5,12 +5,13 @@ import os.path as osp
 
 import numpy as np
 import pytest
+import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 import mmsuperpix  # noqa: F401
 from conftest import REPO, shared_path
-from mmsuperpix.registry import DATASETS
+from mmsuperpix.registry import DATASETS, MODELS
 
 init_default_scope('mmseg')
 VOC_BASE = osp.join(REPO, 'configs', '_base_', 'datasets',
@@ -70,3 +71,47 @@ def test_standard_split_against_partial_data_is_a_clear_error(voc_root):
     val_list = shared_path('VOC2012_splits', 'pascal', 'val.txt')
     with pytest.raises(FileNotFoundError, match=r'1427 of 1449 images'):
         voc_dataset(voc_root, val_list)
+
+
+def test_real_voc_through_the_ddfp_data_pipeline(voc_root, tmp_path):
+    """The DDFP VOC config's semi-supervised loader and preprocessor on the
+    48 real images (10 labeled, 38 unlabeled), crop 513."""
+    from mmengine.runner import Runner
+
+    from mmsuperpix.utils import fill_placeholders
+    ids = ids_in(voc_root)
+    (tmp_path / 'labeled.txt').write_text(
+        ''.join(f'JPEGImages/{i}.jpg SegmentationClass/{i}.png\n'
+                for i in ids[:10]))
+    (tmp_path / 'unlabeled.txt').write_text(
+        ''.join(f'JPEGImages/{i}.jpg SegmentationClass/{i}.png\n'
+                for i in ids[10:]))
+    cfg = Config.fromfile(osp.join(REPO, 'configs', 'ddfp_voc.py'))
+    cfg.merge_from_dict({
+        'data_root': voc_root,
+        'train_dataloader.batch_size': 4,
+        'train_dataloader.sampler.batch_size': 4,
+        'train_dataloader.num_workers': 0,
+        'train_dataloader.persistent_workers': False,
+        'train_dataloader.dataset.datasets.0.ann_file':
+        str(tmp_path / 'labeled.txt'),
+        'train_dataloader.dataset.datasets.1.ann_file':
+        str(tmp_path / 'unlabeled.txt'),
+        'train_dataloader.dataset.datasets.1.disjoint_from':
+        str(tmp_path / 'labeled.txt'),
+    })
+    fill_placeholders(cfg)
+    loader = Runner.build_dataloader(cfg.train_dataloader)
+    assert len(loader.dataset.datasets[0]) == 10
+    assert len(loader.dataset.datasets[1]) == 38
+    preprocessor = MODELS.build(cfg.model.data_preprocessor)
+    data = preprocessor(next(iter(loader)), True)
+    assert set(data['inputs']) == {'sup', 'unsup_teacher', 'unsup_student'}
+    for branch, tensor in data['inputs'].items():
+        assert tensor.shape == (2, 3, 513, 513), branch
+    labels = torch.stack(
+        [s.gt_sem_seg.data for s in data['data_samples']['sup']])
+    assert set(labels.unique().tolist()) <= set(range(21)) | {255}
+    validity = torch.stack(
+        [s.gt_sem_seg.data for s in data['data_samples']['unsup_teacher']])
+    assert set(validity.unique().tolist()) <= {0, 255}

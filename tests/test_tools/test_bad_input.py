@@ -40,3 +40,21 @@ def test_missing_data_root(tmp_path):
 def test_test_tool_missing_checkpoint(tmp_path):
     proc = run_tool(['tools/test.py', DEMO_CONFIG, str(tmp_path / 'x.pth')])
     assert proc.returncode != 0 and 'does not exist' in proc.stderr
+
+
+def test_missing_pretrained_backbone_is_explained(tmp_path):
+    proc = run_tool(['tools/train.py', osp.join('configs', 'ddfp_voc.py'),
+                     '--work-dir', str(tmp_path)])
+    assert proc.returncode != 0
+    message = proc.stderr.strip().splitlines()[-1]
+    assert message.startswith('error: model.segmentor.backbone.init_cfg')
+    assert 'resnet101_v1c' in message and 'pretrained_backbone=' in message
+
+
+def test_unknown_component_argument(tmp_path):
+    proc = run_tool(['tools/train.py', DEMO_CONFIG, '--work-dir',
+                     str(tmp_path), '--cfg-options',
+                     'model.decode_head.dropout=0.1'])
+    assert proc.returncode != 0
+    assert "DepthwiseSeparableASPPHead, which takes no argument 'dropout'" \
+        in proc.stderr and "Did you mean 'dropout_ratio'" in proc.stderr

@@ -1,0 +1,88 @@
+"""Supervised-only vs mean teacher vs UniMatch-style dropout vs DDFP on the
+demo data: the same budget, several seeds, mIoU mean +- std.
+
+Each run is `tools/train.py <config> --cfg-options randomness.seed=<k>
+labeled_split=<n>` into `<out-dir>/<method>/seed<k>`; the score is the final
+validation mIoU (the teacher's for the semi-supervised methods, as DDFP
+reports). Finished runs are reused, so the script can be re-run to fill in.
+
+Example:
+    python benchmarks/ddfp_demo_seeds.py --seeds 0 1 2 --labeled-split 50
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import statistics
+import subprocess
+import sys
+
+from mmsuperpix.visualization import read_scalars
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+DEMO = osp.join(REPO, 'configs', 'demo')
+METHODS = {
+    'supervised': ('supervised_deeplabv3plus_r18w16-d8_1xb4-1500_'
+                   'demovoc-128x128.py', 'mIoU'),
+    'mean teacher': ('mean-teacher_deeplabv3plus_r18w16-d8_1xb8-1500_'
+                     'demovoc-128x128.py', 'teacher/mIoU'),
+    'UniMatch-FP': ('unimatch-fp_deeplabv3plus_r18w16-d8_1xb8-1500_'
+                    'demovoc-128x128.py', 'teacher/mIoU'),
+    'DDFP': ('ddfp_deeplabv3plus_r18w16-d8_1xb8-1500_demovoc-128x128.py',
+             'teacher/mIoU'),
+}
+
+
+def final_metric(work_dir: str, key: str):
+    if not osp.isdir(work_dir):
+        return None
+    runs = sorted(osp.join(work_dir, d) for d in os.listdir(work_dir)
+                  if osp.isfile(osp.join(work_dir, d, 'vis_data',
+                                         'scalars.json')))
+    for run in reversed(runs):
+        _, val = read_scalars(osp.join(run, 'vis_data', 'scalars.json'))
+        if key in val:
+            steps, values = val[key]
+            return steps[-1], values[-1]
+    return None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    parser.add_argument('--labeled-split', default='50')
+    parser.add_argument('--methods', nargs='+', default=list(METHODS))
+    parser.add_argument('--out-dir',
+                        default=osp.join(REPO, 'work_dirs', 'ddfp_demo'))
+    parser.add_argument('--max-iters', type=int, default=1500)
+    args = parser.parse_args()
+    results = {}
+    for method in args.methods:
+        config, key = METHODS[method]
+        for seed in args.seeds:
+            work_dir = osp.join(args.out_dir, f'split{args.labeled_split}',
+                                method.replace(' ', '_'), f'seed{seed}')
+            done = final_metric(work_dir, key)
+            if done is None or done[0] < args.max_iters:
+                print(f'== {method}, seed {seed}', flush=True)
+                cmd = [sys.executable, osp.join(REPO, 'tools', 'train.py'),
+                       osp.join(DEMO, config), '--work-dir', work_dir,
+                       '--cfg-options', f'randomness.seed={seed}',
+                       f'labeled_split={args.labeled_split}',
+                       f'train_cfg.max_iters={args.max_iters}']
+                subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+                done = final_metric(work_dir, key)
+            results.setdefault(method, []).append(done[1])
+    print(f'\ndemo data, {args.labeled_split} labeled images, '
+          f'{args.max_iters} iterations, seeds {args.seeds}')
+    for method, scores in results.items():
+        spread = statistics.stdev(scores) if len(scores) > 1 else 0.0
+        print(f'  {method:13s} mIoU {statistics.mean(scores):6.2f} +- '
+              f'{spread:5.2f}   ({", ".join(f"{s:.2f}" for s in scores)})')
+    with open(osp.join(args.out_dir, f'split{args.labeled_split}.json'),
+              'w') as f:
+        json.dump(results, f, indent=1)
+
+
+if __name__ == '__main__':
+    main()
