@@ -60,12 +60,14 @@ def inference_rows(image, n_segments, repeat):
     for name, config in CONFIGS.items():
         checkpoint = DEFAULT_CHECKPOINT if name == 'AINet' and osp.isfile(
             DEFAULT_CHECKPOINT) else None
-        model = init_superpixel_model(config, checkpoint)
-        best, median, labels = timed(
-            lambda: superpixelize(model, image, n_segments), repeat)
         weights = 'shipped' if checkpoint else 'random'
-        rows.append((f'{name} ({weights} weights)', best, median,
-                     len(np.unique(labels))))
+        for precision in ('float32', 'auto'):
+            model = init_superpixel_model(config, checkpoint,
+                                          precision=precision)
+            best, median, labels = timed(
+                lambda: superpixelize(model, image, n_segments), repeat)
+            rows.append((f'{name} {precision} ({weights})', best, median,
+                         len(np.unique(labels))))
     for method in ('opencv_slic', 'skimage_slic'):
         best, median, labels = timed(
             lambda: classic_superpixels(method, image, n_segments), repeat)

@@ -1,5 +1,6 @@
 """Plot the scalars mmengine logs during training (loss, lr, val metrics)."""
 import json
+import math
 import os.path as osp
 from collections import defaultdict
 from typing import Dict, List, Tuple
@@ -41,6 +42,17 @@ def read_scalars(path: str) -> Tuple[Series, Series]:
     return dict(train), dict(val)
 
 
+def _by_scale(series: Series) -> List[Series]:
+    """Split series into groups of the same order of magnitude, so that
+    fractions, percentages and counts each get a readable axis."""
+    groups: Dict[int, Series] = {}
+    for key, (steps, values) in series.items():
+        top = max((abs(v) for v in values), default=0.0)
+        decade = max(0, math.ceil(math.log10(top))) if top > 0 else 0
+        groups.setdefault(decade, {})[key] = (steps, values)
+    return [groups[d] for d in sorted(groups)]
+
+
 def plot_training_curves(scalars_path: str, out_file: str) -> str:
     """Draw losses, learning rate and validation metrics to one PNG.
 
@@ -59,8 +71,8 @@ def plot_training_curves(scalars_path: str, out_file: str) -> str:
     losses = {k: v for k, v in train.items() if 'loss' in k}
     panels = [('training losses', losses, True),
               ('learning rate', {'lr': train['lr']} if 'lr' in train else {},
-               False),
-              ('validation', val, False)]
+               False)]
+    panels += [('validation', group, False) for group in _by_scale(val)]
     panels = [p for p in panels if p[1]]
     fig = Figure(figsize=(5 * max(len(panels), 1), 4), tight_layout=True)
     FigureCanvasAgg(fig)

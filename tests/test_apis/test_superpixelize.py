@@ -99,3 +99,23 @@ def test_missing_config_and_checkpoint(tmp_path):
         init_superpixel_model(str(tmp_path / 'x.py'))
     with pytest.raises(FileNotFoundError, match='checkpoint'):
         init_superpixel_model(CONFIG, str(tmp_path / 'x.pth'))
+
+
+@pytest.mark.parametrize('precision', ['bfloat16', 'auto'])
+def test_reduced_precision_keeps_the_promises(precision):
+    torch.manual_seed(0)
+    model = init_superpixel_model(CONFIG, precision=precision)
+    assert_superpixels(superpixelize(model, image(), 20), (70, 90))
+
+
+def test_unknown_precision():
+    with pytest.raises(ValueError, match='precision'):
+        init_superpixel_model(CONFIG, precision='int8')
+
+
+def test_shipped_default_model_loads():
+    from mmsuperpix.apis import DEFAULT_CHECKPOINT
+    if not osp.isfile(DEFAULT_CHECKPOINT):
+        pytest.skip('the shipped weights are not in this checkout')
+    model = init_superpixel_model()
+    assert_superpixels(superpixelize(model, image(), 30), (70, 90))

@@ -40,8 +40,12 @@ class SuperpixelSegmentor(BaseSegmentor):
             ``'float16'``: run the network under ``torch.autocast`` while
             training, on any device; the losses stay in float32. mmengine's
             ``--amp`` wrapper refuses CPUs).
-        test_cfg (dict, optional): ``n_segments`` (default 600) and
-            ``connectivity`` (default True).
+        test_cfg (dict, optional): ``n_segments`` (default 600),
+            ``connectivity`` (default True) and ``precision``
+            (``'float32'``; ``'bfloat16'``: the network runs under
+            autocast, about twice as fast on CPUs with AVX512-BF16/AMX,
+            labels may differ at a few pixels; ``'auto'``: bfloat16 on such
+            CPUs, float32 elsewhere).
         channels_last (bool): Keep weights and inputs in channels-last
             memory format (faster convolutions on CPUs and recent GPUs).
             Defaults to True.
@@ -77,6 +81,7 @@ class SuperpixelSegmentor(BaseSegmentor):
         self.test_cfg = {
             'n_segments': 600,
             'connectivity': True,
+            'precision': 'float32',
             **(test_cfg or {})
         }
         self.memory_format = torch.channels_last if channels_last else \
@@ -130,10 +135,16 @@ class SuperpixelSegmentor(BaseSegmentor):
                             out_shape: Optional[tuple] = None):
         """Superpixels ``(H0, W0)`` int32 of one normalised image
         ``(1, 3, H, W)``; see :func:`predict_superpixels`."""
-        return predict_superpixels(
-            self.encode_decode, image,
-            n_segments or self.test_cfg['n_segments'], self.cell_size,
-            out_shape, self.test_cfg['connectivity'])
+        dtype = self.test_cfg['precision']
+        if dtype == 'auto':
+            dtype = 'bfloat16' if image.device.type == 'cpu' and \
+                torch.ops.mkldnn._is_mkldnn_bf16_supported() else 'float32'
+        with torch.autocast(image.device.type, getattr(torch, dtype)) \
+                if dtype != 'float32' else nullcontext():
+            return predict_superpixels(
+                self.encode_decode, image,
+                n_segments or self.test_cfg['n_segments'], self.cell_size,
+                out_shape, self.test_cfg['connectivity'])
 
     def predict(self,
                 inputs: torch.Tensor,
