@@ -11,7 +11,7 @@ VENV ?= .venv
 TORCH ?= torch==2.13.0
 WHEELHOUSE ?=
 DEMO_DATA := data/demo_voc  # the demo configs' data_root
-DEMO_CONFIG ?= configs/demo/deeplabv3plus_r18w16-d8_1xb8-1500_demovoc-128x128.py
+DEMO_CONFIG ?= configs/demo/ddfp_deeplabv3plus_r18w16-d8_1xb8-1500_demovoc-128x128.py
 DEMO_WORK_DIR ?= work_dirs/demo
 PYTEST_ARGS ?=
 

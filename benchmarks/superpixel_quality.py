@@ -16,13 +16,15 @@ import json
 import os
 import os.path as osp
 
+import cv2
 import numpy as np
 import torch
 
 from mmsuperpix.apis import init_superpixel_model, superpixelize
 from mmsuperpix.evaluation import (benchmark_method, bsds500_samples,
                                    classic_superpixels)
-from mmsuperpix.visualization import plot_benchmark_curves
+from mmsuperpix.visualization import (draw_superpixel_boundaries,
+                                      plot_benchmark_curves)
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = dict(
@@ -38,6 +40,28 @@ def at_counts(rows, key, counts):
     order = np.argsort(xs)
     return np.interp(counts, xs[order], ys[order], left=np.nan,
                      right=np.nan)
+
+
+def comparison_figure(samples, ainet_fn, out_file, index=5, n=400):
+    """AINet next to OpenCV SLIC on one image at (nearly) equal actual
+    counts: SLIC's target is searched to match AINet's actual count."""
+    name, image, _ = samples[index]
+    ainet = ainet_fn(image, n)
+    count = len(np.unique(ainet))
+    slic = min((classic_superpixels('opencv_slic', image, t)
+                for t in range(int(count * 0.8), int(count * 1.3), 10)),
+               key=lambda lbl: abs(len(np.unique(lbl)) - count))
+    panels = []
+    for title, labels in (('AINet (shipped)', ainet), ('OpenCV SLIC', slic)):
+        panel = draw_superpixel_boundaries(image, labels)
+        text = f'{title}: {len(np.unique(labels))} superpixels'
+        cv2.rectangle(panel, (0, 0), (12 * len(text) + 10, 32), (0, 0, 0),
+                      -1)
+        cv2.putText(panel, text, (6, 23), cv2.FONT_HERSHEY_SIMPLEX, 0.7,
+                    (255, 255, 255), 2)
+        panels.append(panel)
+    cv2.imwrite(out_file, np.concatenate(panels, 1))
+    return name
 
 
 def main():
@@ -99,7 +123,9 @@ def main():
             print(f'  {key.upper():3s} AINet > {rival:13s}: '
                   f'{"PASS" if ok else "FAIL"} (smallest margin '
                   f'{worst:+.4f}; NaN = count outside a curve)')
-    print(f'\nresults and curves: {args.out_dir}')
+    figure = osp.join(args.out_dir, 'ainet_vs_slic.png')
+    name = comparison_figure(samples, methods['AINet'], figure)
+    print(f'\nresults and curves: {args.out_dir} (picture: {figure}, {name})')
 
 
 if __name__ == '__main__':
