@@ -98,6 +98,12 @@ def check_args(args):
                          '--models NAME=CONFIG[:CHECKPOINT])')
     if not args.methods and not args.models:
         args.methods = list(CLASSIC_METHODS)
+    args.model_specs = [parse_model(spec) for spec in args.models]
+    names = list(args.methods) + [name for name, _, _ in args.model_specs]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f'method names {repeated} are used twice; give '
+                         'each --models entry its own NAME')
 
 
 def parse_model(spec):
@@ -125,11 +131,7 @@ def build_methods(args):
     for name in args.methods:
         methods[name] = ((lambda img, n, m=name: classic_superpixels(
             m, img, n)), dict(kind='classic'))
-    for spec in args.models:
-        name, config, checkpoint = parse_model(spec)
-        if name in methods:
-            raise ValueError(f'method name {name!r} is used twice; give '
-                             'each --models entry its own NAME')
+    for name, config, checkpoint in args.model_specs:
         model = init_superpixel_model(config, checkpoint, args.device)
         methods[name] = ((lambda img, n, m=model: superpixelize(m, img, n)),
                          dict(kind='learned', config=config or 'default',

@@ -49,4 +49,7 @@ class SuperpixelVisualizationHook(SegVisualizationHook):
                 self._visualizer.show(drawn, win_name=name,
                                       wait_time=self.wait_time)
             else:
-                self._visualizer.add_image(name, drawn, step=runner.iter)
+                # runner.iter would build the train loop (and its dataset)
+                # under tools/test.py, so tests count batches instead.
+                step = batch_idx if mode == 'test' else runner.iter
+                self._visualizer.add_image(name, drawn, step=step)
