@@ -21,7 +21,9 @@ documentation, Stutz et al.'s benchmark). ``S = round(sqrt(H * W / n))``.
 - ``opencv_lsc``: ``createSuperpixelLSC(lab8, region_size=S,
   ratio=0.075)``, 10 iterations, ``enforceLabelConnectivity(25)``, on
   8-bit Lab (LSC divides each channel by the image maximum, so it needs
-  non-negative values).
+  non-negative values). Run with one OpenCV thread: with more, OpenCV
+  4.x's parallel LSC iteration races and the labels change from call to
+  call.
 - ``opencv_seeds``: ``createSuperpixelSEEDS(W, H, 3, request, levels,
   prior=2, histogram_bins=5, double_step=False)``, ``iterate(lab8, 4)``
   (OpenCV's docs: HSV or Lab input). OpenCV's block grid is coarse: with
@@ -123,13 +125,20 @@ def opencv_slico(image: np.ndarray, n_segments: int) -> np.ndarray:
 
 
 def opencv_lsc(image: np.ndarray, n_segments: int) -> np.ndarray:
-    """OpenCV LSC (linear spectral clustering); as :func:`opencv_slic`."""
-    engine = cv2.ximgproc.createSuperpixelLSC(
-        cv2.cvtColor(image, cv2.COLOR_BGR2Lab),
-        region_size=_region_size(image, n_segments), ratio=0.075)
-    engine.iterate(_ITERATIONS)
-    engine.enforceLabelConnectivity(_MIN_ELEMENT_PERCENT)
-    return contiguous_labels(engine.getLabels())
+    """OpenCV LSC (linear spectral clustering); as :func:`opencv_slic`,
+    single-threaded so that it is deterministic."""
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        engine = cv2.ximgproc.createSuperpixelLSC(
+            cv2.cvtColor(image, cv2.COLOR_BGR2Lab),
+            region_size=_region_size(image, n_segments), ratio=0.075)
+        engine.iterate(_ITERATIONS)
+        engine.enforceLabelConnectivity(_MIN_ELEMENT_PERCENT)
+        labels = engine.getLabels()
+    finally:
+        cv2.setNumThreads(threads)
+    return contiguous_labels(labels)
 
 
 def seeds_grid_count(width: int, height: int, request: int,
