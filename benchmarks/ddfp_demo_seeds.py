@@ -57,9 +57,10 @@ def main():
     parser.add_argument('--max-iters', type=int, default=1500)
     args = parser.parse_args()
     results = {}
-    for method in args.methods:
-        config, key = METHODS[method]
-        for seed in args.seeds:
+    # Seed-major, so an interrupted sweep still compares every method.
+    for seed in args.seeds:
+        for method in args.methods:
+            config, key = METHODS[method]
             work_dir = osp.join(args.out_dir, f'split{args.labeled_split}',
                                 method.replace(' ', '_'), f'seed{seed}')
             done = final_metric(work_dir, key)

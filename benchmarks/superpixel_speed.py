@@ -84,7 +84,6 @@ def training_rows(iterations):
         for precision in (None, 'bfloat16'):
             cfg.model.train_cfg = dict(mixed_precision=precision)
             model = MODELS.build(cfg.model)
-            model.init_weights()
             optim = torch.optim.Adam(model.parameters(), 8e-5)
             for batch in (8, 16):
                 x = torch.randn(batch, 3, 208, 208)

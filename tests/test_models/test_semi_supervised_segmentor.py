@@ -95,6 +95,25 @@ def test_pseudo_labels_follow_confidence_and_padding():
     assert (pseudo[:, :, 40:] == 255).all()  # uniform logits: conf 1/21
 
 
+@pytest.mark.parametrize('sees_labeled', [True, False])
+def test_teacher_batch_includes_labeled_images(sees_labeled):
+    """DDFP's loop runs the teacher on [labeled; weak] in one batch (its BN
+    statistics cover both); the pseudo-labels are those of the weak part."""
+    model = build(teacher_sees_labeled=sees_labeled)
+    inputs, samples = batch(n=2)
+    seen = []
+    extract = model.teacher.extract_feat
+    model.teacher.extract_feat = lambda x: seen.append(x) or extract(x)
+    validity = torch.stack(
+        [s.gt_sem_seg.data[0] for s in samples['unsup_teacher']])
+    pseudo = model._teach(inputs['unsup_teacher'], validity, inputs['sup'],
+                          None, collect_flow=False)
+    assert pseudo.shape == (2, 64, 64)
+    expected = [inputs['sup'], inputs['unsup_teacher']] if sees_labeled \
+        else [inputs['unsup_teacher']]
+    assert torch.equal(seen[0], torch.cat(expected))
+
+
 def test_flow_batch_holds_labeled_classes_and_unlabeled_pixels():
     model = build(flow_max_pixels=10**6)
     inputs, samples = batch()

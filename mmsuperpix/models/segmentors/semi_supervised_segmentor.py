@@ -31,6 +31,9 @@ DEFAULT_SEMI_TRAIN_CFG = dict(
     cutmix_prob=0.5,
     cutmix_area=0.5,
     teacher_train_mode=True,  # DDFP's teacher predicts with batch stats
+    # DDFP's loop: the teacher always predicts on [labeled; weak], so its
+    # batch statistics (train mode) cover both sources
+    teacher_sees_labeled=True,
     flow_max_pixels=20480)
 
 
@@ -69,7 +72,9 @@ class SemiSupervisedSegmentor(BaseSegmentor):
     mmengine's MessageHub):
 
     - ``t < sup_only_iters``: supervised loss only;
-    - afterwards: pseudo-labels = teacher argmax on the weak views, pixels
+    - afterwards: pseudo-labels = teacher argmax on the weak views (the
+      teacher runs on ``[labeled; weak]`` in one batch, as DDFP's loop does,
+      unless ``teacher_sees_labeled=False``), pixels
       with confidence ``<= conf_thr`` or on padding set to 255; with
       probability ``cutmix_prob`` the strong views and pseudo-labels are
       CutMixed (image ``i`` with ``i + 1``); the student's loss is
@@ -208,7 +213,9 @@ class SemiSupervisedSegmentor(BaseSegmentor):
                collect_flow: bool) -> torch.Tensor:
         """Pseudo-labels (N, H, W) of the weak views; stores the flow batch."""
         teacher = self.teacher
-        inputs = weak if not collect_flow else torch.cat([labeled, weak])
+        joint = collect_flow or (self.semi_train_cfg['teacher_sees_labeled']
+                                 and labeled is not None)
+        inputs = torch.cat([labeled, weak]) if joint else weak
         context = nullcontext()
         if collect_flow:
             context = _capture(self._classifier(teacher), 'output')
