@@ -45,7 +45,7 @@ def at_counts(rows, key, counts):
 def comparison_figure(samples, ainet_fn, out_file, index=5, n=400):
     """AINet next to OpenCV SLIC on one image at (nearly) equal actual
     counts: SLIC's target is searched to match AINet's actual count."""
-    name, image, _ = samples[index]
+    name, image, _ = samples[min(index, len(samples) - 1)]
     ainet = ainet_fn(image, n)
     count = len(np.unique(ainet))
     slic = min((classic_superpixels('opencv_slic', image, t)
