@@ -18,6 +18,8 @@ import numpy as np
 import torch
 from mmengine.logging import MessageHub
 from mmengine.registry import init_default_scope
+from mmengine.structures import PixelData
+from mmseg.structures import SegDataSample
 
 from mmsuperpix.apis import init_superpixel_model, superpixelize
 from mmsuperpix.apis.superpixelize import DEFAULT_CHECKPOINT
@@ -91,13 +93,11 @@ def training_rows(iterations):
                           torch.arange(208) // 26).expand(batch, -1, -1)
                 MessageHub.get_current_instance().update_info('iter', 10**9)
 
-                def step():
-                    feats = model.extract_feat(x)
-                    losses = model.loss_reconstruction(
-                        model.decode_head(feats['features']), labels)
-                    losses['bpl'] = model.loss_boundary(
-                        feats['embedding'],
-                        labels) if model.loss_boundary else 0
+                samples = [SegDataSample(gt_sem_seg=PixelData(
+                    data=label[None])) for label in labels]
+
+                def step():  # the training path: autocast, channels-last
+                    losses = model.loss(x, samples)
                     optim.zero_grad()
                     sum(losses.values()).backward()
                     optim.step()

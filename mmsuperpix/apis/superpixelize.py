@@ -11,6 +11,8 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
 
 from mmsuperpix.registry import MODELS
+from mmsuperpix.models.segmentors.superpixel_segmentor import \
+    check_precision
 
 MODEL_ZOO = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
                      'model_zoo')
@@ -68,9 +70,7 @@ def init_superpixel_model(config: Optional[Union[str, Config]] = None,
         load_checkpoint(model, checkpoint, map_location='cpu',
                         revise_keys=[(r'^module\.', '')])
     if precision is not None:
-        if precision not in ('float32', 'bfloat16', 'float16', 'auto'):
-            raise ValueError(f"precision must be 'float32', 'bfloat16', "
-                             f"'float16' or 'auto', got {precision!r}")
+        check_precision(precision, 'precision')
         model.test_cfg['precision'] = precision
     model.cfg = config
     model.to(device).eval()

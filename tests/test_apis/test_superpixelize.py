@@ -6,10 +6,13 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
 from scipy import ndimage
 
 from conftest import REPO
 from mmsuperpix.apis import init_superpixel_model, superpixelize, to_bgr_uint8
+from mmsuperpix.registry import MODELS
 
 CONFIG = osp.join(REPO, 'configs', 'ainet',
                   'ainet_1xb16-4k_bsds500-208x208.py')
@@ -111,6 +114,11 @@ def test_reduced_precision_keeps_the_promises(precision):
 def test_unknown_precision():
     with pytest.raises(ValueError, match='precision'):
         init_superpixel_model(CONFIG, precision='int8')
+    init_default_scope('mmseg')
+    cfg = Config.fromfile(CONFIG)
+    cfg.model.train_cfg = dict(mixed_precision='bf16')
+    with pytest.raises(ValueError, match='train_cfg.mixed_precision'):
+        MODELS.build(cfg.model)
 
 
 def test_shipped_default_model_loads():

@@ -11,6 +11,29 @@ from mmseg.utils import ConfigType, OptConfigType, OptMultiConfig, SampleList
 from mmsuperpix.registry import MODELS
 from ..utils.superpixel_protocol import predict_superpixels
 
+PRECISIONS = (None, 'float32', 'bfloat16', 'float16', 'auto')
+
+
+def check_precision(precision: Optional[str], name: str) -> None:
+    """Raise a clear error unless ``precision`` is one of
+    :data:`PRECISIONS`."""
+    if precision not in PRECISIONS:
+        raise ValueError(f'{name} must be one of {PRECISIONS[1:]} or None, '
+                         f'got {precision!r}')
+
+
+def precision_context(precision: Optional[str], device_type: str):
+    """``torch.autocast`` for ``'bfloat16'``/``'float16'``; ``'auto'`` is
+    bfloat16 on CPUs with native support (AVX512-BF16/AMX), float32
+    elsewhere; None/``'float32'``: no autocast."""
+    if precision == 'auto':
+        native = device_type == 'cpu' and \
+            torch.ops.mkldnn._is_mkldnn_bf16_supported()
+        precision = 'bfloat16' if native else None
+    if precision in (None, 'float32'):
+        return nullcontext()
+    return torch.autocast(device_type, getattr(torch, precision))
+
 
 @MODELS.register_module()
 class SuperpixelSegmentor(BaseSegmentor):
@@ -84,6 +107,9 @@ class SuperpixelSegmentor(BaseSegmentor):
             'precision': 'float32',
             **(test_cfg or {})
         }
+        check_precision(self.train_cfg['mixed_precision'],
+                        'train_cfg.mixed_precision')
+        check_precision(self.test_cfg['precision'], 'test_cfg.precision')
         self.memory_format = torch.channels_last if channels_last else \
             torch.contiguous_format
         self.to(memory_format=self.memory_format)
@@ -118,9 +144,8 @@ class SuperpixelSegmentor(BaseSegmentor):
             raise ValueError('empty batch: no data samples to train on')
         labels = torch.stack(
             [sample.gt_sem_seg.data[0] for sample in data_samples]).long()
-        dtype = self.train_cfg['mixed_precision']
-        with torch.autocast(inputs.device.type, getattr(torch, dtype)) \
-                if dtype else nullcontext():
+        with precision_context(self.train_cfg['mixed_precision'],
+                               inputs.device.type):
             feats = self.extract_feat(inputs)
             assoc = self.decode_head(feats['features'])
         losses = self.loss_reconstruction(assoc.float(), labels)
@@ -135,12 +160,8 @@ class SuperpixelSegmentor(BaseSegmentor):
                             out_shape: Optional[tuple] = None):
         """Superpixels ``(H0, W0)`` int32 of one normalised image
         ``(1, 3, H, W)``; see :func:`predict_superpixels`."""
-        dtype = self.test_cfg['precision']
-        if dtype == 'auto':
-            dtype = 'bfloat16' if image.device.type == 'cpu' and \
-                torch.ops.mkldnn._is_mkldnn_bf16_supported() else 'float32'
-        with torch.autocast(image.device.type, getattr(torch, dtype)) \
-                if dtype != 'float32' else nullcontext():
+        with precision_context(self.test_cfg['precision'],
+                               image.device.type):
             return predict_superpixels(
                 self.encode_decode, image,
                 n_segments or self.test_cfg['n_segments'], self.cell_size,
