@@ -140,3 +140,22 @@ def test_bad_association_shapes(shape, message):
 def test_mismatched_feature_size():
     with pytest.raises(ValueError, match='does not match'):
         pool_by_association(torch.zeros(1, 2, 4, 4), random_assoc(1), S)
+
+
+def test_hard_labels_equal_the_masked_argmax_reference():
+    """The fast path (argmax, then fix border pixels that chose a missing
+    neighbour) equals argmax over the valid neighbours only."""
+    assoc = random_assoc(n=3, h=12, w=16, seed=3, dtype=torch.float32)
+    h, w = 12 // S, 16 // S
+    rows = torch.arange(12)[:, None] // S
+    cols = torch.arange(16)[None] // S
+    scores, ids = [], []
+    for dy, dx in NEIGHBOURS:
+        r, c = rows + dy, cols + dx
+        inside = (r >= 0) & (r < h) & (c >= 0) & (c < w)
+        scores.append(assoc[:, len(ids)].masked_fill(~inside, -1.0))
+        ids.append((r * w + c).expand(12, 16))
+    best = torch.stack(scores, 1).argmax(1)
+    expected = torch.stack(ids)[None].expand(3, -1, -1, -1).gather(
+        1, best[:, None])[:, 0]
+    assert torch.equal(association_to_labels(assoc, S), expected)
