@@ -8,7 +8,8 @@ from mmengine.runner import Runner
 
 import mmsuperpix  # noqa: F401
 from mmsuperpix.utils import (ConfigError, add_run_arguments,
-                              export_local_rank, load_run_config)
+                              export_local_rank, load_run_config,
+                              shutdown_distributed)
 
 
 def parse_args():
@@ -81,6 +82,7 @@ def main():
 
     runner = Runner.from_cfg(cfg)
     runner.test()
+    shutdown_distributed()
 
 
 if __name__ == '__main__':

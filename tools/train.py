@@ -12,7 +12,8 @@ from mmengine.runner import Runner
 import mmsuperpix  # noqa: F401
 from mmseg.registry import RUNNERS
 from mmsuperpix.utils import (ConfigError, add_run_arguments,
-                              export_local_rank, load_run_config)
+                              export_local_rank, load_run_config,
+                              shutdown_distributed)
 
 
 def parse_args():
@@ -64,6 +65,7 @@ def main():
     else:
         runner = RUNNERS.build(cfg)
     runner.train()
+    shutdown_distributed()
 
 
 if __name__ == '__main__':

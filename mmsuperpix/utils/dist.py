@@ -80,3 +80,13 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> bool:
         + (f'; {n_bn} SyncBN config(s) replaced by BN' if n_bn else ''),
         logger='current')
     return True
+
+
+def shutdown_distributed() -> None:
+    """Wait for every rank, then destroy the default process group (no-op
+    when none exists). Leaving a gloo group to interpreter exit can abort a
+    rank ("terminate called without an active exception") after a run that
+    finished, so the tools call this when training or testing is done."""
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        torch_dist.barrier()
+        torch_dist.destroy_process_group()
