@@ -11,15 +11,11 @@ Example:
 """
 import argparse
 import json
-import os
 import os.path as osp
 import statistics
-import subprocess
-import sys
 
-from mmsuperpix.visualization import read_scalars
+from sweep_utils import REPO, final_metric, train
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEMO = osp.join(REPO, 'configs', 'demo')
 # name: (demo config, validation key, extra --cfg-options)
 METHODS = {
@@ -37,20 +33,6 @@ METHODS = {
                    '128x128.py', 'teacher/mIoU',
                    ['model.feature_perturbation.eps=2.0']),
 }
-
-
-def final_metric(work_dir: str, key: str):
-    if not osp.isdir(work_dir):
-        return None
-    runs = sorted(osp.join(work_dir, d) for d in os.listdir(work_dir)
-                  if osp.isfile(osp.join(work_dir, d, 'vis_data',
-                                         'scalars.json')))
-    for run in reversed(runs):
-        _, val = read_scalars(osp.join(run, 'vis_data', 'scalars.json'))
-        if key in val:
-            steps, values = val[key]
-            return steps[-1], values[-1]
-    return None
 
 
 def main():
@@ -72,12 +54,10 @@ def main():
             done = final_metric(work_dir, key)
             if done is None or done[0] < args.max_iters:
                 print(f'== {method}, seed {seed}', flush=True)
-                cmd = [sys.executable, osp.join(REPO, 'tools', 'train.py'),
-                       osp.join(DEMO, config), '--work-dir', work_dir,
-                       '--cfg-options', f'randomness.seed={seed}',
-                       f'labeled_split={args.labeled_split}',
-                       f'train_cfg.max_iters={args.max_iters}', *options]
-                subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+                train(osp.join(DEMO, config), work_dir, [
+                    f'randomness.seed={seed}',
+                    f'labeled_split={args.labeled_split}',
+                    f'train_cfg.max_iters={args.max_iters}', *options])
                 done = final_metric(work_dir, key)
             results.setdefault(method, []).append(done[1])
     print(f'\ndemo data, {args.labeled_split} labeled images, '

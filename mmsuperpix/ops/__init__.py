@@ -1,4 +1,6 @@
 from .connectivity import connectivity_sizes, enforce_connectivity
+from .superpixel_pool import (compact_superpixel_ids, superpixel_mean,
+                             superpixel_pool, superpixel_unpool)
 from .grid_association import (NEIGHBOURS, association_to_labels,
                                check_association,
                                label_reconstruction_probability,
@@ -9,5 +11,6 @@ __all__ = [
     'NEIGHBOURS', 'association_to_labels', 'check_association',
     'connectivity_sizes', 'enforce_connectivity',
     'label_reconstruction_probability', 'neighbour_cell_index',
-    'pool_by_association', 'unpool_by_association'
+    'pool_by_association', 'unpool_by_association', 'compact_superpixel_ids',
+    'superpixel_mean', 'superpixel_pool', 'superpixel_unpool'
 ]

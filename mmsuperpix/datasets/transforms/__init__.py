@@ -1,5 +1,7 @@
 from .formatting import PackSuperpixelInputs
+from .generate_superpixels import GenerateSuperpixels
 from .loading import LoadSuperpixelAnnotations
+from .load_superpixels import LoadSuperpixels
 from .loading_unlabeled import LoadUnlabeledValidity
 from .multi_branch import MultiBranch
 from .patch_jitter import PatchJitter
@@ -7,7 +9,7 @@ from .random_relative_resize import RandomRelativeResize
 from .strong_augment import StrongPhotometricAugment
 
 __all__ = [
-    'LoadSuperpixelAnnotations', 'LoadUnlabeledValidity', 'MultiBranch',
+    'GenerateSuperpixels', 'LoadSuperpixels', 'LoadSuperpixelAnnotations', 'LoadUnlabeledValidity', 'MultiBranch',
     'PackSuperpixelInputs', 'PatchJitter', 'RandomRelativeResize',
     'StrongPhotometricAugment'
 ]

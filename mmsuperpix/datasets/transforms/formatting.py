@@ -7,6 +7,7 @@ from mmengine.structures import PixelData
 from mmseg.datasets.transforms import PackSegInputs
 
 from mmsuperpix.registry import TRANSFORMS
+from .superpixel_fields import PAD_ID
 
 
 def _channels_first(array: np.ndarray) -> np.ndarray:
@@ -27,7 +28,8 @@ class PackSuperpixelInputs(PackSegInputs):
       gt_annotations = PixelData(data=(A, H, W) int64 tensor)``; an (H, W)
       array (A = 1 after a cv2 resize) gives (1, H, W);
     - ``results['superpixels']`` (H, W) -> ``data_sample.gt_superpixels =
-      PixelData(data=(1, H, W) int64 tensor)``.
+      PixelData(data=(1, H, W) int64 tensor)``, with the pad id 255 (what
+      ``Pad`` wrote; real ids skip it) turned into -1 (no superpixel).
 
     Required Keys:
 
@@ -74,6 +76,7 @@ class PackSuperpixelInputs(PackSegInputs):
                 raise ValueError(
                     "results['superpixels'] must be one (H, W) label map, got "
                     f'shape {superpixels.shape}.')
-            sample.gt_superpixels = PixelData(
-                data=to_tensor(_channels_first(superpixels)))
+            superpixels = _channels_first(superpixels)
+            superpixels[superpixels == PAD_ID] = -1
+            sample.gt_superpixels = PixelData(data=to_tensor(superpixels))
         return packed

@@ -18,6 +18,7 @@ from mmseg.utils import (ConfigType, OptConfigType, OptMultiConfig,
 from mmsuperpix.registry import MODELS
 from ..utils.cutmix import cutmix, cutmix_boxes
 from ..utils.dual_batch_norm import auxiliary_bn, convert_to_dual_bn
+from ..utils.superpixel_batch import SuperpixelBatch
 
 IGNORE = 255
 DEFAULT_SEMI_TRAIN_CFG = dict(
@@ -50,6 +51,22 @@ def _capture(module: nn.Module, what: str) -> Iterator[dict]:
         yield store
     finally:
         handle.remove()
+
+
+def _superpixels(segmentor: nn.Module, samples: SampleList,
+                 device: torch.device) -> Optional[SuperpixelBatch]:
+    """The samples' superpixels if the decode head pools with them."""
+    head = segmentor.decode_head
+    if not hasattr(head, 'superpixels_from_metas'):
+        return None
+    return head.superpixels_from_metas([s.metainfo for s in samples], device)
+
+
+def _pooling(segmentor: nn.Module, superpixels: Optional[SuperpixelBatch]):
+    """Context in which a superpixel pooling head uses ``superpixels``."""
+    if superpixels is None:
+        return nullcontext()
+    return segmentor.decode_head.use_superpixels(superpixels)
 
 
 def _stack_maps(samples: SampleList) -> torch.Tensor:
@@ -105,7 +122,10 @@ class SemiSupervisedSegmentor(BaseSegmentor):
         feature_perturbation (dict, optional): e.g.
             ``DensityDescendingPerturbation`` or ``DropoutFeaturePerturbation``.
         classifier (str): Name of the decode head's block between the
-            decoder features and ``cls_seg``. Defaults to ``'sep_bottleneck'``.
+            decoder features and ``cls_seg``, dotted for nested heads (e.g.
+            ``'head.sep_bottleneck'`` inside a ``SuperpixelPoolingHead``,
+            whose pooling then applies to the student, the teacher and the
+            perturbed features alike). Defaults to ``'sep_bottleneck'``.
         data_preprocessor (dict, optional): ``MultiBranchDataPreprocessor``.
         init_cfg (dict, optional): mmengine init config.
     """
@@ -144,7 +164,10 @@ class SemiSupervisedSegmentor(BaseSegmentor):
     # --- plumbing -----------------------------------------------------
     def _classifier(self, segmentor: nn.Module) -> nn.Module:
         head = segmentor.decode_head
-        block = getattr(head, self.classifier_name, None)
+        try:
+            block = head.get_submodule(self.classifier_name)
+        except AttributeError:
+            block = None
         if not isinstance(block, nn.Module):
             raise AttributeError(
                 f'{type(head).__name__} has no block {self.classifier_name!r};'
@@ -210,18 +233,24 @@ class SemiSupervisedSegmentor(BaseSegmentor):
     @torch.no_grad()
     def _teach(self, weak: torch.Tensor, validity: torch.Tensor,
                labeled: Optional[torch.Tensor], labels: Optional[torch.Tensor],
-               collect_flow: bool) -> torch.Tensor:
+               collect_flow: bool,
+               superpixels: Tuple[Optional[SuperpixelBatch], ...] = (None,
+                                                                      None)
+               ) -> torch.Tensor:
         """Pseudo-labels (N, H, W) of the weak views; stores the flow batch."""
         teacher = self.teacher
         joint = collect_flow or (self.semi_train_cfg['teacher_sees_labeled']
                                  and labeled is not None)
         inputs = torch.cat([labeled, weak]) if joint else weak
+        sp_labeled, sp_weak = superpixels
+        if sp_weak is not None and joint:
+            sp_weak = SuperpixelBatch.cat([sp_labeled, sp_weak])
         context = nullcontext()
         if collect_flow:
             context = _capture(self._classifier(teacher), 'output')
         was_training = teacher.training
         teacher.train(self.semi_train_cfg['teacher_train_mode'])
-        with context as captured:
+        with context as captured, _pooling(teacher, sp_weak):
             logits = teacher.decode_head(teacher.extract_feat(inputs))
         teacher.train(was_training)
         logits = F.interpolate(logits[-weak.shape[0]:], weak.shape[-2:],
@@ -270,16 +299,27 @@ class SemiSupervisedSegmentor(BaseSegmentor):
             return {k: v * cfg['sup_weight'] if 'loss' in k else v
                     for k, v in add_prefix(losses, 'sup').items()}
         validity = _stack_maps(data_samples['unsup_teacher'])
-        pseudo = self._teach(inputs['unsup_teacher'], validity, sup_in,
-                             _stack_maps(sup_samples), phase['flow'])
+        device = sup_in.device
+        sp_sup = _superpixels(self.student, sup_samples, device)
+        pseudo = self._teach(
+            inputs['unsup_teacher'], validity, sup_in,
+            _stack_maps(sup_samples), phase['flow'],
+            (sp_sup, _superpixels(self.teacher, data_samples['unsup_teacher'],
+                                  device)))
         strong = inputs['unsup_student']
+        sp_strong = _superpixels(self.student, data_samples['unsup_student'],
+                                 device)
         if np.random.rand() < cfg['cutmix_prob']:
-            strong, pseudo = cutmix(
-                strong, pseudo,
-                cutmix_boxes(*pseudo.shape, area_ratio=cfg['cutmix_area']))
+            masks = cutmix_boxes(*pseudo.shape, area_ratio=cfg['cutmix_area'])
+            strong, pseudo = cutmix(strong, pseudo, masks)
+            if sp_strong is not None:
+                sp_strong = sp_strong.cutmix(masks)
         num_sup = sup_in.shape[0]
         block = self._classifier(self.student)
-        with _capture(block, 'input') as captured:
+        sp_all = None if sp_sup is None else SuperpixelBatch.cat(
+            [sp_sup, sp_strong])
+        with _capture(block, 'input') as captured, _pooling(
+                self.student, sp_all):
             feats = self.student.extract_feat(torch.cat([sup_in, strong]))
             logits = self.student.decode_head(feats)
         head = self.student.decode_head
@@ -294,7 +334,8 @@ class SemiSupervisedSegmentor(BaseSegmentor):
             fraction = cfg['perturbed_fraction']
             x = captured['input'][num_sup:]
             valid = _resize_nearest(pseudo, x.shape[-2:]) != IGNORE
-            with auxiliary_bn(block, self.perturbation.aux_bn):
+            with auxiliary_bn(block, self.perturbation.aux_bn), _pooling(
+                    self.student, sp_strong):
                 perturbed = self.perturbation(x, block, valid)
                 perturbed_logits = head.cls_seg(block(perturbed))
             losses.update(add_prefix(

@@ -66,17 +66,51 @@ def predict_superpixels(network: Callable[[torch.Tensor], torch.Tensor],
     if image.dim() != 4 or image.shape[0] != 1:
         raise ValueError(
             f'expected one image (1, C, H, W), got {tuple(image.shape)}')
-    height, width = image.shape[-2:]
+    labels, _ = predict_superpixel_batch(network, image, n_segments,
+                                         cell_size, out_shape, connectivity)
+    return labels[0].to(torch.int32).cpu().numpy()
+
+
+def predict_superpixel_batch(
+        network: Callable[[torch.Tensor], torch.Tensor],
+        images: torch.Tensor,
+        n_segments: int,
+        cell_size: int = 16,
+        out_shape: Optional[Tuple[int, int]] = None,
+        connectivity: bool = True) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Superpixels of a batch with SCN's test protocol, and the association.
+
+    Args:
+        network (Callable): As in :func:`predict_superpixels`.
+        images (Tensor): Normalised images ``(N, 3, H, W)``.
+        n_segments (int): Desired number of superpixels per image.
+        cell_size (int): The network's cell side. Defaults to 16.
+        out_shape (tuple, optional): ``(H0, W0)`` of the labels; defaults
+            to the image size.
+        connectivity (bool): Enforce 4-connected superpixels (per image, on
+            the CPU). Defaults to True.
+
+    Returns:
+        tuple: ``labels (N, H0, W0)`` int64 on the images' device and the
+        association ``(N, 9, h, w)`` at the network resolution
+        ``h = rows * cell_size``, ``w = cols * cell_size``.
+    """
+    height, width = images.shape[-2:]
     out_shape = tuple(out_shape or (height, width))
     rows, cols = grid_shape(height, width, n_segments)
     size = (rows * cell_size, cols * cell_size)
     if size != (height, width):
-        image = F.interpolate(image, size, mode='bicubic',
-                              align_corners=False)
-    labels = association_to_labels(network(image), cell_size)
-    labels = F.interpolate(labels[None].float(), out_shape, mode='nearest')
-    labels = labels[0, 0].to(torch.int32).cpu().numpy()
+        images = F.interpolate(images, size, mode='bicubic',
+                               align_corners=False)
+    assoc = network(images)
+    labels = association_to_labels(assoc, cell_size)
+    labels = F.interpolate(labels[:, None].float(), out_shape,
+                           mode='nearest')[:, 0].long()
     if connectivity:
-        labels = enforce_connectivity(
-            labels, *connectivity_sizes(*out_shape, rows * cols))
-    return labels
+        sizes = connectivity_sizes(*out_shape, rows * cols)
+        labels = torch.stack([
+            torch.from_numpy(
+                enforce_connectivity(m.to(torch.int32).cpu().numpy(),
+                                     *sizes).astype(np.int64))
+            for m in labels]).to(assoc.device)
+    return labels, assoc

@@ -1,0 +1,51 @@
+"""Shared plumbing of the seed-sweep benchmarks: run tools/train.py or
+tools/test.py in a subprocess and read back the final metrics."""
+import glob
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+from typing import Dict, List, Optional, Tuple
+
+from mmsuperpix.visualization import read_scalars
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def final_metric(work_dir: str, key: str) -> Optional[Tuple[int, float]]:
+    """``(iteration, value)`` of the last validation of ``key`` in the
+    newest run under ``work_dir`` that logged it, or None."""
+    if not osp.isdir(work_dir):
+        return None
+    runs = sorted(osp.join(work_dir, d) for d in os.listdir(work_dir)
+                  if osp.isfile(osp.join(work_dir, d, 'vis_data',
+                                         'scalars.json')))
+    for run in reversed(runs):
+        _, val = read_scalars(osp.join(run, 'vis_data', 'scalars.json'))
+        if key in val:
+            steps, values = val[key]
+            return steps[-1], values[-1]
+    return None
+
+
+def train(config: str, work_dir: str, options: List[str]) -> None:
+    """``tools/train.py config --work-dir work_dir --cfg-options ...``."""
+    cmd = [sys.executable, osp.join(REPO, 'tools', 'train.py'), config,
+           '--work-dir', work_dir]
+    if options:
+        cmd += ['--cfg-options', *options]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=REPO)
+
+
+def test(config: str, checkpoint: str, work_dir: str,
+         options: List[str]) -> Dict[str, float]:
+    """``tools/test.py``; returns the metrics of the newest test log."""
+    cmd = [sys.executable, osp.join(REPO, 'tools', 'test.py'), config,
+           checkpoint, '--work-dir', work_dir]
+    if options:
+        cmd += ['--cfg-options', *options]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=REPO)
+    logs = sorted(glob.glob(osp.join(work_dir, '*', '*.json')))
+    with open(logs[-1]) as f:
+        return json.loads(f.read().strip().splitlines()[-1])

@@ -1,0 +1,79 @@
+"""Load precomputed superpixel label maps next to the images."""
+import os.path as osp
+
+import cv2
+import numpy as np
+from mmcv.transforms import BaseTransform
+
+from mmsuperpix.registry import TRANSFORMS
+from .superpixel_fields import store_superpixels
+
+SUFFIXES = ('.png', '.npy')
+
+
+@TRANSFORMS.register_module()
+class LoadSuperpixels(BaseTransform):
+    """Load the precomputed superpixels of ``results['img_path']``.
+
+    The file is ``<superpixel_dir>/<image stem><suffix>``: a 16-bit (or
+    8-bit) PNG label map as ``tools/superpixelize.py`` writes
+    (``suffix='_labels.png'``), or a ``.npy`` integer array. Place this
+    right after ``LoadImageFromFile``: the map must have the image's size,
+    and the geometric transforms that follow move it with the image
+    (``'superpixels'`` joins ``seg_fields``).
+
+    Required Keys: img_path, img. Added Keys: superpixels (``(H, W)``
+    int32, id 255 skipped), seg_fields.
+
+    Args:
+        superpixel_dir (str): Folder of the label maps.
+        suffix (str): File name after the image stem. Defaults to
+            ``'_labels.png'``.
+    """
+
+    def __init__(self, superpixel_dir: str,
+                 suffix: str = '_labels.png') -> None:
+        if not suffix.endswith(SUFFIXES):
+            raise ValueError(f'suffix must end with one of {SUFFIXES}, got '
+                             f'{suffix!r}')
+        self.superpixel_dir, self.suffix = superpixel_dir, suffix
+
+    def path(self, img_path: str) -> str:
+        """The label map file of an image."""
+        stem = osp.splitext(osp.basename(img_path))[0]
+        return osp.join(self.superpixel_dir, stem + self.suffix)
+
+    def transform(self, results: dict) -> dict:
+        """Add ``results['superpixels']`` read from the image's file."""
+        path = self.path(results['img_path'])
+        if not osp.isfile(path):
+            raise FileNotFoundError(
+                f'no superpixel file {path!r} for {results["img_path"]!r}; '
+                'compute them with tools/superpixelize.py <images> --out-dir '
+                f'{self.superpixel_dir}')
+        if path.endswith('.npy'):
+            try:
+                labels = np.load(path, allow_pickle=False)
+            except ValueError as err:
+                raise ValueError(f'{path!r} is not a numpy array file: '
+                                 f'{err}') from err
+        else:
+            labels = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+            if labels is None:
+                raise ValueError(f'{path!r} is not a PNG OpenCV can read')
+        if labels.ndim != 2 or not np.issubdtype(labels.dtype, np.integer):
+            raise ValueError(
+                f'{path!r} must hold one (H, W) integer label map, got '
+                f'shape {labels.shape} dtype {labels.dtype}')
+        if labels.shape != results['img'].shape[:2]:
+            raise ValueError(
+                f'{path!r} is {labels.shape} but its image is '
+                f'{results["img"].shape[:2]}: recompute the superpixels for '
+                'the original images, and load them before any resizing')
+        if labels.min() < 0:
+            raise ValueError(f'{path!r} has negative superpixel ids')
+        return store_superpixels(results, labels)
+
+    def __repr__(self) -> str:
+        return (f'{type(self).__name__}(superpixel_dir='
+                f'{self.superpixel_dir!r}, suffix={self.suffix!r})')

@@ -1,0 +1,104 @@
+"""mmseg's SegDataPreProcessor that also batches superpixel maps."""
+from typing import Any, Dict, Optional
+
+import torch
+import torch.nn.functional as F
+from mmseg.models.data_preprocessor import SegDataPreProcessor
+from mmseg.utils import SampleList
+
+from mmsuperpix.registry import MODELS
+from ..utils.frozen_superpixel_model import FrozenSuperpixelModel
+from ..utils.superpixel_batch import ASSOCIATION_KEY, LABELS_KEY
+
+NO_SUPERPIXEL = -1
+
+
+@MODELS.register_module()
+class SuperpixelDataPreProcessor(SegDataPreProcessor):
+    """``SegDataPreProcessor`` plus the superpixels of every sample, aligned
+    with the padded batch.
+
+    ``PackSegInputs``/``stack_batch`` pad only ``gt_sem_seg``; this also
+    pads each sample's ``gt_superpixels`` (from ``PackSuperpixelInputs``)
+    at the bottom/right like the image, with -1 (no superpixel), or, with
+    ``superpixel_model``, computes them from the batch input itself with a
+    frozen superpixel model. The result goes to each sample's metainfo
+    (``'superpixels'`` = ``(H, W)`` int64; with ``association=True`` also
+    ``'superpixel_association'`` = ``(9, h, w)``), where
+    ``SuperpixelPoolingHead`` reads it in training and in ``predict``.
+
+    Args:
+        superpixel_model (dict, optional): ``FrozenSuperpixelModel``
+            arguments (``config``, ``checkpoint``, ``n_segments`` or
+            ``segment_size``, ``connectivity``, ``precision``); None: the
+            superpixels come from the data pipeline.
+        association (bool): Also keep the model's 9-neighbour association
+            (for ``mode='soft'`` pooling). Needs ``superpixel_model``.
+        **kwargs: ``SegDataPreProcessor`` arguments.
+    """
+
+    def __init__(self,
+                 superpixel_model: Optional[dict] = None,
+                 association: bool = False,
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        if association and superpixel_model is None:
+            raise ValueError('association=True needs a superpixel_model: '
+                             'only a superpixel network gives one')
+        self.superpixel_model = FrozenSuperpixelModel(
+            **superpixel_model) if superpixel_model is not None else None
+        self.association = association
+
+    def forward(self, data: dict, training: bool = False) -> Dict[str, Any]:
+        """Normalise, pad and stack like ``SegDataPreProcessor``, then
+        attach the superpixels (see the class docstring)."""
+        out = super().forward(data, training)
+        inputs, samples = out['inputs'], out.get('data_samples')
+        if samples is None:
+            return out
+        if self.superpixel_model is not None:
+            labels, assoc = self.superpixel_model(self._to_rgb(inputs))
+            for sample, sp in zip(samples, labels):
+                height, width = self._image_size(sample)
+                sp[height:], sp[:, width:] = NO_SUPERPIXEL, NO_SUPERPIXEL
+            extra = [{ASSOCIATION_KEY: a} for a in assoc] if \
+                self.association else [{} for _ in samples]
+        else:
+            labels = self._pad_packed(samples, inputs.shape[-2:])
+            extra = [{} for _ in samples]
+        for sample, sp, more in zip(samples, labels, extra):
+            sample.set_metainfo({LABELS_KEY: sp, **more})
+        return out
+
+    def _to_rgb(self, inputs: torch.Tensor) -> torch.Tensor:
+        """Undo the normalisation: ``(N, 3, H, W)`` RGB in 0..255."""
+        images = inputs * self.std + self.mean if \
+            self._enable_normalize else inputs
+        return images if self.channel_conversion else images.flip(1)
+
+    @staticmethod
+    def _image_size(sample) -> tuple:
+        return tuple(sample.metainfo['img_shape'][:2])
+
+    def _pad_packed(self, samples: SampleList, size) -> torch.Tensor:
+        """Stack the samples' ``gt_superpixels`` padded to ``size``."""
+        maps = []
+        for sample in samples:
+            if 'gt_superpixels' not in sample:
+                raise KeyError(
+                    f"sample {sample.metainfo.get('img_path', '?')} has no "
+                    'superpixels: add GenerateSuperpixels or LoadSuperpixels '
+                    'before PackSuperpixelInputs in the pipeline, or set '
+                    'superpixel_model in SuperpixelDataPreProcessor')
+            sp = sample.gt_superpixels.data[0].to(self.device)
+            image = self._image_size(sample)
+            if tuple(sp.shape) != image:
+                raise ValueError(
+                    f"the superpixel map of {sample.metainfo.get('img_path')}"
+                    f' is {tuple(sp.shape)} but its image is {image}: make '
+                    'or load superpixels after the resizing/cropping '
+                    "transforms, or list 'superpixels' in seg_fields")
+            maps.append(F.pad(sp, (0, size[1] - sp.shape[1], 0,
+                                   size[0] - sp.shape[0]),
+                              value=NO_SUPERPIXEL))
+        return torch.stack(maps).long()
