@@ -47,6 +47,15 @@ def _check_pixel_map(name: str, tensor: torch.Tensor,
             f'association map (N, 9, H, W) = {tuple(assoc.shape)}')
 
 
+def _cell_blocks(x: torch.Tensor, cell_size: int) -> torch.Tensor:
+    """``(N, C, H, W)`` -> ``(N * h * w, C, S * S)``: the pixels of each
+    cell as one matrix (row-major cells, row-major pixels inside)."""
+    num, channels, height, width = x.shape
+    h, w = height // cell_size, width // cell_size
+    return x.reshape(num, channels, h, cell_size, w, cell_size).permute(
+        0, 2, 4, 1, 3, 5).reshape(num * h * w, channels, cell_size**2)
+
+
 def pool_by_association(feat: torch.Tensor,
                         assoc: torch.Tensor,
                         cell_size: int,
@@ -55,6 +64,11 @@ def pool_by_association(feat: torch.Tensor,
 
     ``cell[c] = sum_{p,k: c_k(p)=c} q_k(p) f(p) / sum_{p,k: c_k(p)=c} q_k(p)``
     where ``c_k(p)`` is the k-th neighbour cell of pixel ``p``.
+
+    Every cell's pixels send ``f^T Q`` (one batched ``(C, S^2) @ (S^2, 9)``
+    matrix product per cell) to its 9 neighbours, which add what they get.
+    The sums are scaled by ``1 / S^2`` (SCN's ``avg_pool2d``) before ``eps``
+    is added, as in SCN.
 
     Args:
         feat (Tensor): Pixel features ``(N, C, H, W)``.
@@ -68,11 +82,13 @@ def pool_by_association(feat: torch.Tensor,
     h, w = check_association(assoc, cell_size)
     _check_pixel_map('feat', feat, assoc)
     num, channels = feat.shape[:2]
-    weighted = torch.cat([feat, feat.new_ones(num, 1, *feat.shape[-2:])], 1)
+    blocks = _cell_blocks(assoc.to(feat.dtype), cell_size).transpose(1, 2)
+    sent = torch.cat([torch.bmm(_cell_blocks(feat, cell_size), blocks),
+                      blocks.sum(1, keepdim=True)], 1) / cell_size**2
+    sent = sent.view(num, h, w, channels + 1, 9).permute(0, 3, 4, 1, 2)
     acc = feat.new_zeros(num, channels + 1, h + 2, w + 2)
     for k, (dy, dx) in enumerate(NEIGHBOURS):
-        block = F.avg_pool2d(weighted * assoc[:, k:k + 1], cell_size)
-        acc[:, :, 1 + dy:1 + dy + h, 1 + dx:1 + dx + w] += block
+        acc[:, :, 1 + dy:1 + dy + h, 1 + dx:1 + dx + w] += sent[:, :, k]
     acc = acc[:, :, 1:h + 1, 1:w + 1]
     return acc[:, :channels] / (acc[:, channels:] + eps)
 
@@ -82,6 +98,7 @@ def unpool_by_association(cell_feat: torch.Tensor, assoc: torch.Tensor,
     """Reconstruct pixel features from their 9 neighbouring cells.
 
     ``f'(p) = sum_k q_k(p) cell[c_k(p)]``; invalid neighbours read zero.
+    One batched ``(C, 9) @ (9, S^2)`` matrix product per cell.
 
     Args:
         cell_feat (Tensor): Cell features ``(N, C, H / S, W / S)``.
@@ -97,15 +114,17 @@ def unpool_by_association(cell_feat: torch.Tensor, assoc: torch.Tensor,
         raise ValueError(
             f'cell features of shape {tuple(cell_feat.shape)} do not match '
             f'the {h}x{w} grid of the association map {tuple(assoc.shape)}')
-    padded = F.interpolate(F.pad(cell_feat, (1, 1, 1, 1)),
-                           scale_factor=cell_size, mode='nearest')
+    num, channels = cell_feat.shape[:2]
+    padded = F.pad(cell_feat, (1, 1, 1, 1))
+    neighbours = torch.stack(
+        [padded[:, :, 1 + dy:1 + dy + h, 1 + dx:1 + dx + w]
+         for dy, dx in NEIGHBOURS], 2)  # (N, C, 9, h, w)
+    neighbours = neighbours.permute(0, 3, 4, 1, 2).reshape(-1, channels, 9)
+    out = torch.bmm(neighbours, _cell_blocks(assoc.to(cell_feat.dtype),
+                                             cell_size))
     height, width = assoc.shape[-2:]
-    out = 0
-    for k, (dy, dx) in enumerate(NEIGHBOURS):
-        y0, x0 = (1 + dy) * cell_size, (1 + dx) * cell_size
-        out = out + assoc[:, k:k + 1] * padded[:, :, y0:y0 + height,
-                                                x0:x0 + width]
-    return out
+    return out.view(num, h, w, channels, cell_size, cell_size).permute(
+        0, 3, 1, 4, 2, 5).reshape(num, channels, height, width)
 
 
 @lru_cache(maxsize=16)

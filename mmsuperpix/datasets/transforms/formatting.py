@@ -17,6 +17,20 @@ def _channels_first(array: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(array.transpose(2, 0, 1)).astype(np.int64)
 
 
+def _pad_to(labels: np.ndarray, size) -> np.ndarray:
+    """Pad (1, h, w) labels at the bottom/right to ``size`` with -1."""
+    height, width = labels.shape[-2:]
+    if (height, width) == tuple(size):
+        return labels
+    if height > size[0] or width > size[1]:
+        raise ValueError(
+            f'the superpixel map is {(height, width)} but the image is '
+            f'{tuple(size)}: produce superpixels after the transforms that '
+            'resize or crop the image')
+    return np.pad(labels, ((0, 0), (0, size[0] - height),
+                           (0, size[1] - width)), constant_values=-1)
+
+
 @TRANSFORMS.register_module()
 class PackSuperpixelInputs(PackSegInputs):
     """:class:`mmseg.datasets.transforms.PackSegInputs` for superpixels.
@@ -30,6 +44,9 @@ class PackSuperpixelInputs(PackSegInputs):
     - ``results['superpixels']`` (H, W) -> ``data_sample.gt_superpixels =
       PixelData(data=(1, H, W) int64 tensor)``, with the pad id 255 (what
       ``Pad`` wrote; real ids skip it) turned into -1 (no superpixel).
+      mmcv's ``Pad`` pads only ``gt_seg_map``, so a map smaller than the
+      padded image is padded here at the bottom/right with -1, as ``Pad``
+      pads the image.
 
     Required Keys:
 
@@ -78,5 +95,6 @@ class PackSuperpixelInputs(PackSegInputs):
                     f'shape {superpixels.shape}.')
             superpixels = _channels_first(superpixels)
             superpixels[superpixels == PAD_ID] = -1
+            superpixels = _pad_to(superpixels, results['img'].shape[:2])
             sample.gt_superpixels = PixelData(data=to_tensor(superpixels))
         return packed

@@ -17,10 +17,14 @@ class LoadSuperpixels(BaseTransform):
 
     The file is ``<superpixel_dir>/<image stem><suffix>``: a 16-bit (or
     8-bit) PNG label map as ``tools/superpixelize.py`` writes
-    (``suffix='_labels.png'``), or a ``.npy`` integer array. Place this
-    right after ``LoadImageFromFile``: the map must have the image's size,
-    and the geometric transforms that follow move it with the image
-    (``'superpixels'`` joins ``seg_fields``).
+    (``suffix='_labels.png'``), or a ``.npy`` integer array, at the original
+    image size. mmcv's ``Resize``/``RandomFlip`` move only ``gt_seg_map``,
+    so place this after them: the map is brought to the current geometry
+    from what they recorded (nearest resize by ``scale_factor``, then the
+    flip). Crops are not recorded, so a map cannot follow ``RandomCrop``:
+    for random-crop training pipelines use ``GenerateSuperpixels`` after the
+    crop or a ``superpixel_model`` in ``SuperpixelDataPreProcessor``.
+    ``Pad`` afterwards is fine (``PackSuperpixelInputs`` pads the map).
 
     Required Keys: img_path, img. Added Keys: superpixels (``(H, W)``
     int32, id 255 skipped), seg_fields.
@@ -65,14 +69,40 @@ class LoadSuperpixels(BaseTransform):
             raise ValueError(
                 f'{path!r} must hold one (H, W) integer label map, got '
                 f'shape {labels.shape} dtype {labels.dtype}')
-        if labels.shape != results['img'].shape[:2]:
+        original = tuple(results.get('ori_shape', labels.shape))[:2]
+        if labels.shape != original:
             raise ValueError(
-                f'{path!r} is {labels.shape} but its image is '
-                f'{results["img"].shape[:2]}: recompute the superpixels for '
-                'the original images, and load them before any resizing')
+                f'{path!r} is {labels.shape} but its image is {original}: '
+                'recompute the superpixels for the original images')
         if labels.min() < 0:
             raise ValueError(f'{path!r} has negative superpixel ids')
-        return store_superpixels(results, labels)
+        return store_superpixels(results,
+                                 self._to_current(labels, results, path))
+
+    @staticmethod
+    def _to_current(labels: np.ndarray, results: dict,
+                    path: str) -> np.ndarray:
+        """Apply the recorded resize and flip to an original-size map."""
+        height, width = results['img'].shape[:2]
+        w_scale, h_scale = results.get('scale_factor', (1.0, 1.0))
+        expected = (labels.shape[0] * h_scale, labels.shape[1] * w_scale)
+        if abs(expected[0] - height) > 1 or abs(expected[1] - width) > 1:
+            raise ValueError(
+                f'the image of {path!r} is {(height, width)}, not its '
+                f'original size {labels.shape} scaled by {h_scale:.3f} x '
+                f'{w_scale:.3f}: it was cropped, and loaded superpixels '
+                'cannot follow crops. Use GenerateSuperpixels after the crop '
+                'or a superpixel_model in SuperpixelDataPreProcessor')
+        if labels.shape != (height, width):
+            labels = cv2.resize(labels.astype(np.float32), (width, height),
+                                interpolation=cv2.INTER_NEAREST)
+        if results.get('flip'):
+            direction = results.get('flip_direction', 'horizontal')
+            if direction in ('horizontal', 'diagonal'):
+                labels = labels[:, ::-1]
+            if direction in ('vertical', 'diagonal'):
+                labels = labels[::-1]
+        return np.ascontiguousarray(labels).astype(np.int64)
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(superpixel_dir='

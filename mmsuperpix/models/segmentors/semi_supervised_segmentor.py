@@ -1,8 +1,8 @@
 """Mean-teacher semi-supervised segmentation around any mmseg segmentor,
 with an optional feature perturbation (DDFP, dropout)."""
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from copy import deepcopy
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -19,6 +19,7 @@ from mmsuperpix.registry import MODELS
 from ..utils.cutmix import cutmix, cutmix_boxes
 from ..utils.dual_batch_norm import auxiliary_bn, convert_to_dual_bn
 from ..utils.superpixel_batch import SuperpixelBatch
+from .head_calls import capture, pooling, superpixels_of
 
 IGNORE = 255
 DEFAULT_SEMI_TRAIN_CFG = dict(
@@ -36,37 +37,6 @@ DEFAULT_SEMI_TRAIN_CFG = dict(
     # batch statistics (train mode) cover both sources
     teacher_sees_labeled=True,
     flow_max_pixels=20480)
-
-
-@contextmanager
-def _capture(module: nn.Module, what: str) -> Iterator[dict]:
-    """Record the first input or the output of ``module``'s next call."""
-    store = {}
-
-    def hook(_, args, output):
-        store.setdefault(what, args[0] if what == 'input' else output)
-
-    handle = module.register_forward_hook(hook)
-    try:
-        yield store
-    finally:
-        handle.remove()
-
-
-def _superpixels(segmentor: nn.Module, samples: SampleList,
-                 device: torch.device) -> Optional[SuperpixelBatch]:
-    """The samples' superpixels if the decode head pools with them."""
-    head = segmentor.decode_head
-    if not hasattr(head, 'superpixels_from_metas'):
-        return None
-    return head.superpixels_from_metas([s.metainfo for s in samples], device)
-
-
-def _pooling(segmentor: nn.Module, superpixels: Optional[SuperpixelBatch]):
-    """Context in which a superpixel pooling head uses ``superpixels``."""
-    if superpixels is None:
-        return nullcontext()
-    return segmentor.decode_head.use_superpixels(superpixels)
 
 
 def _stack_maps(samples: SampleList) -> torch.Tensor:
@@ -247,10 +217,10 @@ class SemiSupervisedSegmentor(BaseSegmentor):
             sp_weak = SuperpixelBatch.cat([sp_labeled, sp_weak])
         context = nullcontext()
         if collect_flow:
-            context = _capture(self._classifier(teacher), 'output')
+            context = capture(self._classifier(teacher), 'output')
         was_training = teacher.training
         teacher.train(self.semi_train_cfg['teacher_train_mode'])
-        with context as captured, _pooling(teacher, sp_weak):
+        with context as captured, pooling(teacher, sp_weak):
             logits = teacher.decode_head(teacher.extract_feat(inputs))
         teacher.train(was_training)
         logits = F.interpolate(logits[-weak.shape[0]:], weak.shape[-2:],
@@ -300,14 +270,14 @@ class SemiSupervisedSegmentor(BaseSegmentor):
                     for k, v in add_prefix(losses, 'sup').items()}
         validity = _stack_maps(data_samples['unsup_teacher'])
         device = sup_in.device
-        sp_sup = _superpixels(self.student, sup_samples, device)
+        sp_sup = superpixels_of(self.student, sup_samples, device)
         pseudo = self._teach(
             inputs['unsup_teacher'], validity, sup_in,
             _stack_maps(sup_samples), phase['flow'],
-            (sp_sup, _superpixels(self.teacher, data_samples['unsup_teacher'],
+            (sp_sup, superpixels_of(self.teacher, data_samples['unsup_teacher'],
                                   device)))
         strong = inputs['unsup_student']
-        sp_strong = _superpixels(self.student, data_samples['unsup_student'],
+        sp_strong = superpixels_of(self.student, data_samples['unsup_student'],
                                  device)
         if np.random.rand() < cfg['cutmix_prob']:
             masks = cutmix_boxes(*pseudo.shape, area_ratio=cfg['cutmix_area'])
@@ -318,7 +288,7 @@ class SemiSupervisedSegmentor(BaseSegmentor):
         block = self._classifier(self.student)
         sp_all = None if sp_sup is None else SuperpixelBatch.cat(
             [sp_sup, sp_strong])
-        with _capture(block, 'input') as captured, _pooling(
+        with capture(block, 'input') as captured, pooling(
                 self.student, sp_all):
             feats = self.student.extract_feat(torch.cat([sup_in, strong]))
             logits = self.student.decode_head(feats)
@@ -334,7 +304,7 @@ class SemiSupervisedSegmentor(BaseSegmentor):
             fraction = cfg['perturbed_fraction']
             x = captured['input'][num_sup:]
             valid = _resize_nearest(pseudo, x.shape[-2:]) != IGNORE
-            with auxiliary_bn(block, self.perturbation.aux_bn), _pooling(
+            with auxiliary_bn(block, self.perturbation.aux_bn), pooling(
                     self.student, sp_strong):
                 perturbed = self.perturbation(x, block, valid)
                 perturbed_logits = head.cls_seg(block(perturbed))
