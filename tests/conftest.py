@@ -34,12 +34,14 @@ def shared_path(*parts):
     return path
 
 
-def write_tiny_config(directory, data_root, iters=4, extra=''):
-    """A config inheriting the demo config, shrunk to a few CPU seconds."""
+def write_tiny_config(directory, data_root, iters=4, extra='',
+                      base=DEMO_CONFIG):
+    """A config inheriting ``base`` (default: the demo config), shrunk to a
+    few CPU seconds."""
     path = osp.join(str(directory), 'tiny_config.py')
     loader = 'batch_size={bs}, num_workers=0, persistent_workers=False'
     text = f'''
-_base_ = [{DEMO_CONFIG!r}]
+_base_ = [{base!r}]
 data_root = {osp.join(data_root, 'VOC2012')!r}
 train_dataloader = dict({loader.format(bs=2)}, dataset=dict(data_root=data_root))
 val_dataloader = dict({loader.format(bs=1)}, dataset=dict(data_root=data_root))
