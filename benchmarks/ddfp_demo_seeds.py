@@ -17,7 +17,7 @@ import statistics
 from sweep_utils import REPO, final_metric, train
 
 DEMO = osp.join(REPO, 'configs', 'demo')
-# name: (demo config, validation key, extra --cfg-options)
+# name: (config under configs/demo or a path, validation key, --cfg-options)
 METHODS = {
     'supervised': ('supervised_deeplabv3plus_r18w16-d8_1xb4-1500_'
                    'demovoc-128x128.py', 'mIoU', []),
@@ -32,6 +32,10 @@ METHODS = {
     'DDFP eps=2': ('ddfp_deeplabv3plus_r18w16-d8_1xb8-1500_demovoc-'
                    '128x128.py', 'teacher/mIoU',
                    ['model.feature_perturbation.eps=2.0']),
+    # the student's and teacher's heads pool logits over AINet superpixels
+    'DDFP + pooling': (osp.join(REPO, 'configs', 'superpixel_pooling',
+                                'sp-pool_ddfp_deeplabv3plus_r18w16-d8_1xb8-'
+                                '1500_demovoc-128x128.py'), 'teacher/mIoU', []),
 }
 
 
