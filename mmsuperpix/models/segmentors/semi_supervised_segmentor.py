@@ -274,11 +274,11 @@ class SemiSupervisedSegmentor(BaseSegmentor):
         pseudo = self._teach(
             inputs['unsup_teacher'], validity, sup_in,
             _stack_maps(sup_samples), phase['flow'],
-            (sp_sup, superpixels_of(self.teacher, data_samples['unsup_teacher'],
-                                  device)))
+            (sp_sup, superpixels_of(self.teacher,
+                                    data_samples['unsup_teacher'], device)))
         strong = inputs['unsup_student']
-        sp_strong = superpixels_of(self.student, data_samples['unsup_student'],
-                                 device)
+        sp_strong = superpixels_of(self.student,
+                                   data_samples['unsup_student'], device)
         if np.random.rand() < cfg['cutmix_prob']:
             masks = cutmix_boxes(*pseudo.shape, area_ratio=cfg['cutmix_area'])
             strong, pseudo = cutmix(strong, pseudo, masks)
