@@ -18,9 +18,7 @@ model = dict(
         _delete_=True,
         type='SuperpixelPoolingHead',
         head={{_base_.model.decode_head}},
-        pool='logits',
-        mode='hard',
-        logit_resolution='input'),
+        pool='logits'),  # mode='hard', logit_resolution='input'
     test_cfg=dict(mode='whole'))
 val_evaluator = dict(type='BoundaryIoUMetric', iou_metrics=['mIoU'])
 test_evaluator = val_evaluator

@@ -10,7 +10,7 @@ import copy
 import difflib
 import inspect
 import os.path as osp
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Sequence, Tuple
 
 import mmengine.registry as mmengine_registry
 import mmseg.registry as mmseg_registry

@@ -6,8 +6,8 @@ from mmengine.registry import init_default_scope
 
 import mmsuperpix  # noqa: F401
 from mmsuperpix.evaluation.functional import (boundary_counts,
-                                              boundary_fscore, fill_ignored,
-                                              semantic_boundaries)
+                                              boundary_fscore, boundary_map,
+                                              fill_ignored)
 from mmsuperpix.registry import METRICS
 
 init_default_scope('mmseg')
@@ -20,7 +20,7 @@ def split(col, h=10, w=20):
 
 
 def test_boundaries_are_both_sides_of_a_label_change():
-    edges = semantic_boundaries(split(5, 3, 8))
+    edges = boundary_map(split(5, 3, 8))
     assert edges.sum() == 6 and edges[:, 4].all() and edges[:, 5].all()
 
 

@@ -5,6 +5,8 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmsuperpix.evaluation.classic_superpixels import CLASSIC_METHODS
+from mmsuperpix.models.utils.superpixel_protocol import (
+    check_segment_request, segment_count)
 from mmsuperpix.registry import TRANSFORMS
 from .superpixel_fields import store_superpixels
 
@@ -44,22 +46,13 @@ class GenerateSuperpixels(BaseTransform):
         if method != MODEL and method not in CLASSIC_METHODS:
             raise ValueError(f'unknown superpixel method {method!r}; use '
                              f"'model' or one of {sorted(CLASSIC_METHODS)}")
-        if (n_segments is None) == (segment_size is None):
-            raise ValueError('give exactly one of n_segments and '
-                             'segment_size')
-        if (n_segments or 1) < 1 or (segment_size or 1) <= 0:
-            raise ValueError('n_segments must be >= 1, segment_size > 0')
+        check_segment_request(n_segments, segment_size)
         if method != MODEL and (config or checkpoint):
             raise ValueError("config/checkpoint are for method='model'")
         self.method, self.n_segments = method, n_segments
         self.segment_size = segment_size
         self.config, self.checkpoint = config, checkpoint
         self._model = None
-
-    def _count(self, height: int, width: int) -> int:
-        if self.n_segments is not None:
-            return min(self.n_segments, height * width)
-        return max(1, round(height * width / self.segment_size**2))
 
     def _segment(self, image: np.ndarray, count: int) -> np.ndarray:
         if self.method != MODEL:
@@ -79,7 +72,8 @@ class GenerateSuperpixels(BaseTransform):
                 'it before transforms that change the dtype, got '
                 f'{getattr(image, "shape", None)} '
                 f'{getattr(image, "dtype", type(image).__name__)}')
-        count = self._count(*image.shape[:2])
+        count = segment_count(*image.shape[:2], self.n_segments,
+                              self.segment_size)
         return store_superpixels(results, self._segment(image, count))
 
     def __repr__(self) -> str:

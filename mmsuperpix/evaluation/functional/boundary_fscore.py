@@ -1,6 +1,7 @@
 """Boundary precision / recall of semantic label maps within a pixel band.
 
-A pixel is on a boundary when one of its 4 neighbours has another label.
+A pixel is on a boundary when one of its 4 neighbours has another label
+(:func:`boundary_map`, the superpixel benchmark's definition).
 Ground-truth pixels marked ``ignore_index`` (VOC's void outlines) first take
 the label of the nearest labelled pixel, so the boundary runs through the
 middle of the void band. A predicted boundary pixel is matched when a
@@ -12,19 +13,9 @@ from typing import Tuple
 import numpy as np
 from scipy import ndimage
 
+from .superpixel_metrics import boundary_map
+
 DEFAULT_TOLERANCE = 3
-
-
-def semantic_boundaries(labels: np.ndarray) -> np.ndarray:
-    """``(H, W)`` bool: pixels with a 4-neighbour of another label."""
-    edges = np.zeros(labels.shape, dtype=bool)
-    dy = labels[1:] != labels[:-1]
-    dx = labels[:, 1:] != labels[:, :-1]
-    edges[1:] |= dy
-    edges[:-1] |= dy
-    edges[:, 1:] |= dx
-    edges[:, :-1] |= dx
-    return edges
 
 
 def fill_ignored(labels: np.ndarray, ignore_index: int) -> np.ndarray:
@@ -59,8 +50,8 @@ def boundary_counts(pred: np.ndarray,
                          f'{gt.shape} must be (H, W) maps of one size')
     if (gt == ignore_index).all():
         return np.zeros(4, dtype=np.int64)
-    pred_edges = semantic_boundaries(pred)
-    gt_edges = semantic_boundaries(fill_ignored(gt, ignore_index))
+    pred_edges = boundary_map(pred)
+    gt_edges = boundary_map(fill_ignored(gt, ignore_index))
 
     def near(edges: np.ndarray) -> np.ndarray:
         if not edges.any():

@@ -12,7 +12,7 @@ from torch import Tensor
 from mmsuperpix.ops import (pool_by_association, superpixel_mean,
                             unpool_by_association)
 from mmsuperpix.registry import MODELS
-from ..utils.superpixel_batch import SuperpixelBatch
+from ..utils.superpixel_batch import SuperpixelBatch, resize_nearest
 
 POOL_TARGETS = ('features', 'logits', 'both')
 MODES = ('hard', 'soft')
@@ -174,10 +174,7 @@ class SuperpixelPoolingHead(BaseModule):
             sp.labels.shape[-2:]
         x = self._resize(x, size)
         if self.mode == 'hard':
-            labels = sp.labels
-            if labels.shape[-2:] != size:
-                labels = resize(labels[:, None].float(), size,
-                                mode='nearest')[:, 0].long()
+            labels = resize_nearest(sp.labels, size)
             pooled = superpixel_mean(x, labels)
         else:
             assoc = sp.association.to(x.dtype)

@@ -18,7 +18,7 @@ from mmseg.utils import (ConfigType, OptConfigType, OptMultiConfig,
 from mmsuperpix.registry import MODELS
 from ..utils.cutmix import cutmix, cutmix_boxes
 from ..utils.dual_batch_norm import auxiliary_bn, convert_to_dual_bn
-from ..utils.superpixel_batch import SuperpixelBatch
+from ..utils.superpixel_batch import SuperpixelBatch, resize_nearest
 from .head_calls import capture, pooling, superpixels_of
 
 IGNORE = 255
@@ -41,11 +41,6 @@ DEFAULT_SEMI_TRAIN_CFG = dict(
 
 def _stack_maps(samples: SampleList) -> torch.Tensor:
     return torch.stack([s.gt_sem_seg.data[0] for s in samples]).long()
-
-
-def _resize_nearest(labels: torch.Tensor, size) -> torch.Tensor:
-    return F.interpolate(labels[:, None].float(), size=size,
-                         mode='nearest')[:, 0].long()
 
 
 @MODELS.register_module()
@@ -237,9 +232,9 @@ class SemiSupervisedSegmentor(BaseSegmentor):
                       validity: torch.Tensor):
         """Random ``(P, D)`` teacher features with labels (-1 = unlabeled)."""
         size = feats.shape[-2:]
-        unlabeled = torch.where(_resize_nearest(validity, size) == IGNORE,
+        unlabeled = torch.where(resize_nearest(validity, size) == IGNORE,
                                 IGNORE, -1)
-        targets = torch.cat([_resize_nearest(labels, size), unlabeled])
+        targets = torch.cat([resize_nearest(labels, size), unlabeled])
         keep = targets.flatten() != IGNORE
         pixels = feats.permute(0, 2, 3, 1).reshape(-1, feats.shape[1])[keep]
         targets = targets.flatten()[keep]
@@ -303,7 +298,7 @@ class SemiSupervisedSegmentor(BaseSegmentor):
         if phase['perturb']:
             fraction = cfg['perturbed_fraction']
             x = captured['input'][num_sup:]
-            valid = _resize_nearest(pseudo, x.shape[-2:]) != IGNORE
+            valid = resize_nearest(pseudo, x.shape[-2:]) != IGNORE
             with auxiliary_bn(block, self.perturbation.aux_bn), pooling(
                     self.student, sp_strong):
                 perturbed = self.perturbation(x, block, valid)

@@ -4,7 +4,8 @@ from typing import Optional, Tuple
 
 import torch
 
-from .superpixel_protocol import predict_superpixel_batch
+from .superpixel_protocol import (check_segment_request,
+                                  predict_superpixel_batch, segment_count)
 
 
 class FrozenSuperpixelModel:
@@ -38,13 +39,7 @@ class FrozenSuperpixelModel:
                  segment_size: Optional[float] = None,
                  connectivity: bool = True,
                  precision: Optional[str] = None) -> None:
-        if (n_segments is None) == (segment_size is None):
-            raise ValueError('give exactly one of n_segments and '
-                             f'segment_size, got {n_segments!r} and '
-                             f'{segment_size!r}')
-        if (n_segments is not None and n_segments < 1) or (
-                segment_size is not None and segment_size <= 0):
-            raise ValueError('n_segments must be >= 1 and segment_size > 0')
+        check_segment_request(n_segments, segment_size)
         for path in (config, checkpoint):
             if path is not None and not osp.isfile(path):
                 raise FileNotFoundError(
@@ -53,12 +48,6 @@ class FrozenSuperpixelModel:
         self.n_segments, self.segment_size = n_segments, segment_size
         self.connectivity, self.precision = connectivity, precision
         self.model = None
-
-    def count(self, height: int, width: int) -> int:
-        """Superpixels requested for an ``height x width`` input."""
-        if self.n_segments is not None:
-            return int(self.n_segments)
-        return max(1, round(height * width / self.segment_size**2))
 
     def _build(self, device: torch.device) -> torch.nn.Module:
         if self.model is None:
@@ -82,7 +71,8 @@ class FrozenSuperpixelModel:
             rgb = rgb.flip(1)
         images = (rgb - pre.mean) / pre.std
         height, width = images.shape[-2:]
-        n_segments = min(self.count(height, width), height * width)
+        n_segments = segment_count(height, width, self.n_segments,
+                                   self.segment_size)
 
         def network(x: torch.Tensor) -> torch.Tensor:
             return model.encode_decode(x, None)

@@ -24,6 +24,15 @@ def _missing(what: str) -> str:
         "data_preprocessor=dict(type='SuperpixelDataPreProcessor', ...)")
 
 
+def resize_nearest(labels: torch.Tensor, size) -> torch.Tensor:
+    """Resize ``(N, H, W)`` integer/bool maps to ``size`` (nearest); the
+    dtype is kept."""
+    if tuple(labels.shape[-2:]) == tuple(size):
+        return labels
+    return F.interpolate(labels[:, None].float(), size=tuple(size),
+                         mode='nearest')[:, 0].to(labels.dtype)
+
+
 @dataclass
 class SuperpixelBatch:
     """Superpixels of ``N`` images.
@@ -91,10 +100,9 @@ class SuperpixelBatch:
             labels = torch.where(inside, torch.where(
                 pasted >= 0, pasted + shift, pasted), self.labels)
         if self.association is not None:
-            inside = F.interpolate(masks[:, None].float(),
-                                   self.association.shape[-2:],
-                                   mode='nearest').bool()
-            association = torch.where(inside.to(self.association.device),
+            inside = resize_nearest(masks, self.association.shape[-2:])
+            association = torch.where(inside[:, None].to(
+                self.association.device),
                                       self.association.roll(-1, 0),
                                       self.association)
         return SuperpixelBatch(labels=labels, association=association)

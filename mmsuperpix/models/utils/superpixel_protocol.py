@@ -36,6 +36,26 @@ def grid_shape(height: int, width: int, n_segments: int) -> Tuple[int, int]:
     return rows, max(1, round(n_segments / rows))
 
 
+def check_segment_request(n_segments: Optional[int],
+                          segment_size: Optional[float]) -> None:
+    """Exactly one of a superpixel count and a mean superpixel side."""
+    if (n_segments is None) == (segment_size is None):
+        raise ValueError('give exactly one of n_segments and segment_size, '
+                         f'got {n_segments!r} and {segment_size!r}')
+    if (n_segments is not None and n_segments < 1) or (
+            segment_size is not None and segment_size <= 0):
+        raise ValueError('n_segments must be >= 1 and segment_size > 0')
+
+
+def segment_count(height: int, width: int, n_segments: Optional[int],
+                  segment_size: Optional[float]) -> int:
+    """Superpixels to request for an ``height x width`` image: ``n_segments``
+    or ``H * W / segment_size ** 2``, capped at the pixel count."""
+    if n_segments is None:
+        n_segments = max(1, round(height * width / segment_size**2))
+    return min(int(n_segments), height * width)
+
+
 def predict_superpixels(network: Callable[[torch.Tensor], torch.Tensor],
                         image: torch.Tensor,
                         n_segments: int,
