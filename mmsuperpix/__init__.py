@@ -1,7 +1,7 @@
 """mmsuperpix: learned superpixels and label-efficient segmentation for mmseg.
 
 ``import mmsuperpix`` registers every component into mmseg's registries and
-installs the checkpoint-loading fix for torch >= 2.6 (see ``utils/compat``).
+mmengine's safe loader for local checkpoints (``utils/checkpoint_loading``).
 """
 from . import (apis, datasets, engine, evaluation, models, ops,  # noqa: F401
                utils, visualization)

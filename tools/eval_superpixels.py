@@ -73,6 +73,10 @@ def parse_args():
     parser.add_argument('--threads', type=int, default=2,
                         help='torch and OpenCV threads (default: 2)')
     parser.add_argument('--device', default='cpu', help='for --models')
+    parser.add_argument(
+        '--allow-unsafe-checkpoint', action='store_true',
+        help='unpickle --models checkpoints fully, which runs any code they '
+        'hold: only for files you trust that the safe loader refuses')
     return parser.parse_args()
 
 
@@ -132,7 +136,9 @@ def build_methods(args):
         methods[name] = ((lambda img, n, m=name: classic_superpixels(
             m, img, n)), dict(kind='classic'))
     for name, config, checkpoint in args.model_specs:
-        model = init_superpixel_model(config, checkpoint, args.device)
+        model = init_superpixel_model(
+            config, checkpoint, args.device,
+            allow_unsafe_checkpoint=args.allow_unsafe_checkpoint)
         methods[name] = ((lambda img, n, m=model: superpixelize(m, img, n)),
                          dict(kind='learned', config=config or 'default',
                               checkpoint=checkpoint))

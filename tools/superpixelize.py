@@ -1,7 +1,15 @@
 """Superpixels of an image or a folder of images with a learned model.
 
-Writes, per image, ``<stem>_labels.png`` (16-bit label map, ids 0..K-1) and
-``<stem>_overlay.png`` (boundaries over the image).
+Writes, per image, ``<stem>_labels.png`` (16-bit label map, ids 0..K-1; with
+``--format npy`` ``<stem>_labels.npy``, int32) and ``<stem>_overlay.png``
+(boundaries over the image). Images whose stems clash (``a.jpg`` and
+``a.png``) keep their extension instead: ``a.jpg_labels.png``,
+``a.png_labels.png``; ``LoadSuperpixels`` finds both kinds of names.
+
+Every write is checked: the count printed is of images whose files were all
+written, and any image that failed (unreadable, damaged or truncated file,
+a request too large for memory, a file that could not be written) is listed
+with the reason, with exit status 1.
 
 Example:
     python tools/superpixelize.py demo.jpg --n-segments 600 --out-dir out
@@ -12,6 +20,9 @@ import argparse
 import os
 import os.path as osp
 import sys
+import tempfile
+from collections import Counter
+from typing import Dict, List
 
 import cv2
 import numpy as np
@@ -22,24 +33,56 @@ from mmsuperpix.apis import init_superpixel_model, superpixelize, to_bgr_uint8
 from mmsuperpix.visualization import draw_superpixel_boundaries
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
+#: The largest superpixel id a 16-bit PNG label map holds.
+PNG_MAX_ID = 65535
+WRITE_HINT = (' (check free space and permissions, and that no folder has '
+              'that name)')
 
 
-def parse_args():
+def positive_int(text: str) -> int:
+    """argparse type: a positive integer."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f'must be a positive integer (a number of superpixels, e.g. '
+            f'600), got {text!r}')
+    return value
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Compute superpixels with a learned model')
     parser.add_argument('input', help='an image file or a folder of images')
-    parser.add_argument('--n-segments', type=int, default=600)
-    parser.add_argument('--out-dir', required=True)
+    parser.add_argument('--n-segments', type=positive_int, default=600)
+    parser.add_argument('--out-dir', required=True,
+                        help='output folder (created if missing)')
+    parser.add_argument(
+        '--format', choices=('png', 'npy'), default='png',
+        help='label maps as 16-bit PNGs (ids up to 65,535) or int32 .npy '
+        "arrays (LoadSuperpixels(suffix='_labels.npy') reads them)")
     parser.add_argument(
         '--config', help='model config (default: the shipped AINet)')
     parser.add_argument('--checkpoint', help='weights for --config')
+    parser.add_argument(
+        '--allow-unsafe-checkpoint', action='store_true',
+        help='unpickle --checkpoint fully, which runs any code it holds: '
+        'only for a file you trust that the safe loader refuses')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--threads', type=int, default=None,
                         help='torch CPU threads')
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.format == 'png' and args.n_segments > PNG_MAX_ID + 1:
+        parser.error(
+            f'--n-segments {args.n_segments} gives superpixel ids above '
+            f'{PNG_MAX_ID:,}, which a 16-bit PNG cannot hold; pass --format '
+            'npy (or fewer segments)')
+    return args
 
 
-def list_images(path):
+def list_images(path: str) -> List[str]:
     if osp.isfile(path):
         return [path]
     if not osp.isdir(path):
@@ -53,33 +96,98 @@ def list_images(path):
     return images
 
 
+def output_names(images: List[str]) -> Dict[str, str]:
+    """The output name of each image: its stem, or its file name where the
+    stem could be confused with another image's stem or file name."""
+    stems = Counter(osp.splitext(osp.basename(p))[0] for p in images)
+    basenames = {osp.basename(p) for p in images}
+    names = {}
+    for path in images:
+        basename = osp.basename(path)
+        stem = osp.splitext(basename)[0]
+        clash = stems[stem] > 1 or stems[basename] > 0 or stem in basenames
+        names[path] = basename if clash else stem
+    return names
+
+
+def prepare_out_dir(out_dir: str) -> None:
+    """Create ``out_dir`` and check that files can be written into it."""
+    if osp.exists(out_dir) and not osp.isdir(out_dir):
+        sys.exit(f'error: --out-dir {out_dir!r} is an existing file, not a '
+                 'folder; pass a folder path (it is created if missing)')
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out_dir):
+            pass
+    except OSError as e:
+        sys.exit(f'error: cannot write into --out-dir {out_dir!r} '
+                 f'({e.strerror}); pass a folder you can write to')
+
+
+def write_outputs(prefix: str, image: np.ndarray, labels: np.ndarray,
+                  fmt: str) -> List[str]:
+    """Write ``<prefix>_labels.<fmt>`` and ``<prefix>_overlay.png`` for an
+    ``(H, W, 3)`` image and its ``(H, W)`` labels; return the problems."""
+    labels_path = f'{prefix}_labels.{fmt}'
+    if fmt == 'png' and labels.max() > PNG_MAX_ID:
+        return [f'{labels.max() + 1:,} superpixels do not fit a 16-bit PNG '
+                f'(ids up to {PNG_MAX_ID:,}); nothing written, rerun with '
+                '--format npy']
+    problems = []
+    try:
+        if fmt == 'npy':
+            np.save(labels_path, labels)
+            written = True
+        else:
+            written = cv2.imwrite(labels_path, labels.astype(np.uint16))
+    except (OSError, cv2.error):
+        written = False
+    if not written:
+        problems.append(f'could not write {labels_path!r}{WRITE_HINT}')
+    overlay_path = f'{prefix}_overlay.png'
+    try:
+        written = cv2.imwrite(overlay_path,
+                              draw_superpixel_boundaries(image, labels))
+    except cv2.error:
+        written = False
+    if not written:
+        problems.append(f'could not write {overlay_path!r}{WRITE_HINT}')
+    return problems
+
+
 def main():
     args = parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     images = list_images(args.input)
-    model = init_superpixel_model(args.config, args.checkpoint, args.device)
-    os.makedirs(args.out_dir, exist_ok=True)
-    failures = []
+    names = output_names(images)
+    prepare_out_dir(args.out_dir)
+    try:
+        model = init_superpixel_model(
+            args.config, args.checkpoint, args.device,
+            allow_unsafe_checkpoint=args.allow_unsafe_checkpoint)
+    except (FileNotFoundError, ValueError, TypeError) as e:  # incl. damaged,
+        sys.exit(f'error: {e}')  # unsafe or mismatched checkpoints
+    failures = []  # (image path, reason)
     bar = ProgressBar(len(images)) if len(images) > 1 else None
     for path in images:
-        stem = osp.splitext(osp.basename(path))[0]
         try:
             image = to_bgr_uint8(path)
             labels = superpixelize(model, image, args.n_segments)
         except (ValueError, TypeError, FileNotFoundError) as e:
-            failures.append(f'{path}: {e}')
+            failures.append((path, str(e)))
         else:
-            cv2.imwrite(osp.join(args.out_dir, f'{stem}_labels.png'),
-                        labels.astype(np.uint16))
-            cv2.imwrite(osp.join(args.out_dir, f'{stem}_overlay.png'),
-                        draw_superpixel_boundaries(image, labels))
+            problems = write_outputs(osp.join(args.out_dir, names[path]),
+                                     image, labels, args.format)
+            failures += [(path, problem) for problem in problems]
         if bar is not None:
             bar.update()
-    done = len(images) - len(failures)
+    done = len(images) - len({path for path, _ in failures})
     print(f'\n{done} of {len(images)} image(s) written to {args.out_dir}')
     if failures:
-        print('skipped:\n  ' + '\n  '.join(failures), file=sys.stderr)
+        print('skipped:\n  ' + '\n  '.join(
+            f'{path}: {reason}' for path, reason in failures),
+              file=sys.stderr)
         sys.exit(1)
 
 

@@ -1,5 +1,6 @@
 # Adapted from mmsegmentation 1.2.2 tools/test.py (Apache-2.0, Copyright
-# OpenMMLab). Same interface; additions as in tools/train.py.
+# OpenMMLab). Same interface; additions as in tools/train.py, and a
+# checkpoint that does not fit the model is refused (not evaluated).
 import argparse
 import os
 import sys
@@ -7,9 +8,9 @@ import sys
 from mmengine.runner import Runner
 
 import mmsuperpix  # noqa: F401
-from mmsuperpix.utils import (ConfigError, add_run_arguments,
-                              export_local_rank, load_run_config,
-                              shutdown_distributed)
+from mmsuperpix.utils import (CheckpointError, ConfigError, add_run_arguments,
+                              check_datasets, export_local_rank,
+                              load_run_config, shutdown_distributed)
 
 
 def parse_args():
@@ -63,7 +64,9 @@ def main():
         sys.exit(f'error: checkpoint {args.checkpoint!r} does not exist.')
     try:
         cfg = load_run_config(args.config, args.cfg_options, args.work_dir,
-                              args.launcher)
+                              args.launcher, allow_unsafe_checkpoint=args.
+                              allow_unsafe_checkpoint)
+        check_datasets(cfg, 'test')  # data errors before the model
     except ConfigError as e:
         sys.exit(f'error: {e}')
     cfg.load_from = args.checkpoint
@@ -81,8 +84,12 @@ def main():
         cfg.test_evaluator['keep_results'] = True
 
     runner = Runner.from_cfg(cfg)
-    runner.test()
-    shutdown_distributed()
+    try:
+        runner.test()  # CheckpointFitHook refuses weights of another model
+    except CheckpointError as e:
+        sys.exit(f'error: {e}')
+    finally:
+        shutdown_distributed()
 
 
 if __name__ == '__main__':

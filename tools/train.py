@@ -1,7 +1,9 @@
 # Adapted from mmsegmentation 1.2.2 tools/train.py (Apache-2.0, Copyright
 # OpenMMLab). Same interface; additions: `import mmsuperpix` (registration and
-# the torch>=2.6 checkpoint fix), early config checks with readable errors,
-# and distributed training on CPU-only machines (gloo).
+# safe checkpoint loading), early config and data checks with readable
+# errors, the run safeguards (stop on NaN, atomic checkpoints, exact resume,
+# --resume past a damaged checkpoint) and distributed training on CPU-only
+# machines (gloo).
 import argparse
 import logging
 import sys
@@ -11,8 +13,10 @@ from mmengine.runner import Runner
 
 import mmsuperpix  # noqa: F401
 from mmseg.registry import RUNNERS
-from mmsuperpix.utils import (ConfigError, add_run_arguments,
-                              export_local_rank, load_run_config,
+from mmsuperpix.engine import TrainingDivergedError
+from mmsuperpix.utils import (CheckpointError, ConfigError, add_run_arguments,
+                              check_datasets, export_local_rank,
+                              find_resume_checkpoint, load_run_config,
                               shutdown_distributed)
 
 
@@ -39,8 +43,13 @@ def main():
     args = parse_args()
     try:
         cfg = load_run_config(args.config, args.cfg_options, args.work_dir,
-                              args.launcher)
-    except ConfigError as e:
+                              args.launcher, allow_unsafe_checkpoint=args.
+                              allow_unsafe_checkpoint)
+        check_datasets(cfg, 'train')  # data errors before the model
+        if args.resume and cfg.get('load_from') is None:
+            # last_checkpoint, or the newest intact one if it is damaged
+            cfg.load_from = find_resume_checkpoint(cfg.work_dir)
+    except (ConfigError, CheckpointError) as e:
         sys.exit(f'error: {e}')
 
     # enable automatic-mixed-precision training
@@ -64,8 +73,12 @@ def main():
         runner = Runner.from_cfg(cfg)
     else:
         runner = RUNNERS.build(cfg)
-    runner.train()
-    shutdown_distributed()
+    try:
+        runner.train()
+    except (CheckpointError, TrainingDivergedError) as e:
+        sys.exit(f'error: {e}')
+    finally:
+        shutdown_distributed()
 
 
 if __name__ == '__main__':

@@ -6,11 +6,10 @@ _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/schedules/schedule_superpixel_4k.py'
 ]
-crop_size = (208, 208)
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadSuperpixelAnnotations'),
-    dict(type='RandomCrop', crop_size=crop_size),
+    dict(type='RandomCrop', crop_size='${crop_size}'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='RandomFlip', prob=0.5, direction='vertical'),
     dict(type='PatchJitter', prob=0.5),

@@ -6,8 +6,7 @@ _base_ = [
     '../_base_/datasets/demo_voc.py', '../_base_/default_runtime.py',
     '../_base_/schedules/schedule_20k.py'
 ]
-crop_size = (128, 128)
-data_preprocessor = dict(size=crop_size)
+data_preprocessor = dict(size='${crop_size}')
 model = dict(data_preprocessor=data_preprocessor)
 optimizer = dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4)
 optim_wrapper = dict(optimizer=optimizer)

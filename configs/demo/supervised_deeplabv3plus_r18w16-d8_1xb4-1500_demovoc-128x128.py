@@ -11,9 +11,9 @@ train_dataloader = dict(
             dict(type='LoadImageFromFile'),
             dict(type='LoadAnnotations'),
             dict(type='RandomRelativeResize', ratio_range=(0.75, 1.5)),
-            dict(type='RandomCrop', crop_size=(128, 128)),
+            dict(type='RandomCrop', crop_size='${crop_size}'),
             dict(type='RandomFlip', prob=0.5),
-            dict(type='Pad', size=(128, 128)),
+            dict(type='Pad', size='${crop_size}'),
             dict(type='PackSegInputs')
         ]))
 val_dataloader = dict(

@@ -3,7 +3,6 @@
 # instead of by a frozen model: GenerateSuperpixels + PackSuperpixelInputs,
 # and SuperpixelDataPreProcessor pads the maps with the batch.
 _base_ = ['./sp-pool_deeplabv3plus_r18w16-d8_1xb8-1500_demovoc-128x128.py']
-crop_size = (128, 128)
 superpixels = dict(type='GenerateSuperpixels', method='opencv_slic',
                    segment_size=8)
 train_pipeline = [
@@ -14,11 +13,11 @@ train_pipeline = [
         scale=(512, 192),
         ratio_range=(0.75, 1.5),
         keep_ratio=True),
-    dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
+    dict(type='RandomCrop', crop_size='${crop_size}', cat_max_ratio=0.75),
     dict(type='RandomFlip', prob=0.5),
     superpixels,
     dict(type='PhotoMetricDistortion'),
-    dict(type='Pad', size=crop_size),
+    dict(type='Pad', size='${crop_size}'),
     dict(type='PackSuperpixelInputs')
 ]
 test_pipeline = [

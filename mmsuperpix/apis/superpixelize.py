@@ -8,11 +8,13 @@ import torch
 from mmcv.cnn import fuse_conv_bn
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
 
 from mmsuperpix.registry import MODELS
 from mmsuperpix.models.segmentors.superpixel_segmentor import \
     check_precision
+from mmsuperpix.models.utils.superpixel_protocol import check_n_segments
+from mmsuperpix.utils import load_local_checkpoint, load_state_dict_checked
+from mmsuperpix.utils.image_io import read_image
 
 MODEL_ZOO = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
                      'model_zoo')
@@ -25,7 +27,9 @@ def init_superpixel_model(config: Optional[Union[str, Config]] = None,
                           checkpoint: Optional[str] = None,
                           device: str = 'cpu',
                           fuse: bool = True,
-                          precision: Optional[str] = None) -> torch.nn.Module:
+                          precision: Optional[str] = None,
+                          allow_unsafe_checkpoint: Optional[bool] = None
+                          ) -> torch.nn.Module:
     """Build a superpixel model for inference.
 
     Args:
@@ -41,9 +45,17 @@ def init_superpixel_model(config: Optional[Union[str, Config]] = None,
             the metrics matched float32 to 1e-4) or ``'auto'`` (bfloat16
             where the CPU supports it natively). None keeps the config's
             ``test_cfg.precision`` (``'auto'`` for the shipped model).
+        allow_unsafe_checkpoint (bool, optional): Unpickle the checkpoint
+            fully (runs code from the file; only for files you trust that
+            the safe loader refuses). None: the process-wide setting
+            (``--allow-unsafe-checkpoint`` of the tools), off by default.
 
     Returns:
         nn.Module: The model in eval mode, with ``cfg`` attached.
+
+    Raises:
+        CheckpointError: The checkpoint is damaged, refused by the safe
+            loader, or holds the weights of another model.
     """
     if config is None:
         config = DEFAULT_CONFIG
@@ -67,8 +79,10 @@ def init_superpixel_model(config: Optional[Union[str, Config]] = None,
                 (' (the shipped default weights are missing from this '
                  'installation; reinstall mmsuperpix or pass checkpoint=)'
                  if checkpoint == DEFAULT_CHECKPOINT else ''))
-        load_checkpoint(model, checkpoint, map_location='cpu',
-                        revise_keys=[(r'^module\.', '')])
+        weights = load_local_checkpoint(checkpoint, 'cpu',
+                                        allow_unsafe_checkpoint)
+        load_state_dict_checked(model, weights.get('state_dict', weights),
+                                checkpoint)
     if precision is not None:
         check_precision(precision, 'precision')
         model.test_cfg['precision'] = precision
@@ -85,15 +99,12 @@ def to_bgr_uint8(image: Union[str, np.ndarray]) -> np.ndarray:
 
     Accepts a file path or an array: ``(H, W)`` / ``(H, W, 1)`` grayscale,
     ``(H, W, 3)`` BGR, ``(H, W, 4)`` BGRA (alpha dropped); uint8, or uint16
-    (scaled to 8 bits), or floats in ``[0, 1]``.
+    (scaled to 8 bits), or floats in ``[0, 1]``. Files are read with
+    :func:`~mmsuperpix.utils.image_io.read_image`: a damaged or truncated
+    file raises a ValueError naming it.
     """
     if isinstance(image, str):
-        if not osp.isfile(image):
-            raise FileNotFoundError(f'image file {image!r} does not exist')
-        path = image
-        image = cv2.imread(path, cv2.IMREAD_UNCHANGED)
-        if image is None:
-            raise ValueError(f'{path!r} is not an image OpenCV can read')
+        image = read_image(image, cv2.IMREAD_UNCHANGED)
     if not isinstance(image, np.ndarray):
         raise TypeError(
             f'expected a path or a numpy array, got {type(image).__name__}')
@@ -140,15 +151,18 @@ def superpixelize(model: torch.nn.Module,
     Returns:
         np.ndarray: ``(H, W)`` int32 labels ``0..K-1``, each label one
         4-connected region.
+
+    Raises:
+        ValueError: ``n_segments`` is not a positive int, the image file is
+            damaged, or the network input for ``n_segments`` (16x16 px per
+            superpixel) would not fit in memory (checked before anything is
+            allocated; the message gives the largest count that fits).
     """
+    n_segments = check_n_segments(n_segments)
     bgr = to_bgr_uint8(image)
-    if not isinstance(n_segments, (int, np.integer)) or n_segments < 1:
-        raise ValueError(f'n_segments must be a positive int, got '
-                         f'{n_segments!r}')
     height, width = bgr.shape[:2]
     device = next(model.parameters()).device
     tensor = torch.from_numpy(bgr).permute(2, 0, 1).to(device)
     inputs = model.data_preprocessor(dict(inputs=[tensor]), False)['inputs']
-    labels = model.predict_superpixels(
-        inputs, min(int(n_segments), height * width), (height, width))
+    labels = model.predict_superpixels(inputs, n_segments, (height, width))
     return labels.astype(np.int32)

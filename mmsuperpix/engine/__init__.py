@@ -1,8 +1,12 @@
-from .hooks import (DDFPHook, MeanTeacherHook, MetricCurvesHook,
-                    SuperpixelVisualizationHook)
+from .hooks import (AtomicCheckpointHook, CheckpointFitHook, DDFPHook,
+                    MeanTeacherHook, MetricCurvesHook, NonFiniteGuardHook,
+                    RandomStateHook, SuperpixelVisualizationHook,
+                    TrainingDivergedError)
 from .runner import TeacherStudentValLoop
 
 __all__ = [
-    'DDFPHook', 'MeanTeacherHook', 'MetricCurvesHook',
-    'SuperpixelVisualizationHook', 'TeacherStudentValLoop'
+    'AtomicCheckpointHook', 'CheckpointFitHook', 'DDFPHook',
+    'MeanTeacherHook', 'MetricCurvesHook', 'NonFiniteGuardHook',
+    'RandomStateHook', 'SuperpixelVisualizationHook',
+    'TeacherStudentValLoop', 'TrainingDivergedError'
 ]

@@ -22,6 +22,7 @@ from mmengine.utils import ProgressBar
 from mmsuperpix.datasets.bsds500 import BSDS500Dataset
 from mmsuperpix.datasets.nyuv2_superpixel import NYUv2SuperpixelDataset
 from mmsuperpix.datasets.transforms.loading import LoadSuperpixelAnnotations
+from mmsuperpix.utils.image_io import read_image
 from .functional import superpixel_metrics
 
 Sample = Tuple[str, np.ndarray, np.ndarray]
@@ -36,6 +37,9 @@ ROW_KEYS = ('count', 'n_superpixels', *PAIR_METRICS, 'ms_per_image',
 
 class SampleList(Sequence):
     """Lazily read samples of a listed data set (a sized, indexable list).
+
+    Images are read with :func:`~mmsuperpix.utils.image_io.read_image`, so a
+    missing, damaged or truncated image raises an error naming it.
 
     Args:
         items (Sequence[Tuple[str, str]]): ``(img_path, gt_path)`` pairs.
@@ -52,10 +56,7 @@ class SampleList(Sequence):
         if isinstance(index, slice):
             return SampleList(self.items[index])
         img_path, gt_path = self.items[index]
-        image = cv2.imread(img_path, cv2.IMREAD_COLOR)
-        if image is None:
-            raise ValueError(f'{img_path!r} is not an image OpenCV can read '
-                             '(missing, corrupt or truncated); replace it')
+        image = read_image(img_path, cv2.IMREAD_COLOR)
         gt = self._reader.read_annotations(gt_path)
         if gt.shape[1:] != image.shape[:2]:
             raise ValueError(f'ground truth {gt_path!r} is {gt.shape[1:]} '

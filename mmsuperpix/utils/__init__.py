@@ -1,13 +1,21 @@
-from .compat import load_local_checkpoint
+from .checkpoint_fit import load_state_dict_checked
+from .checkpoint_loading import (CheckpointError, load_local_checkpoint,
+                                 set_unsafe_checkpoint_loading)
 from .config_check import (ConfigError, check_cfg_options,
                            check_component_types, check_weight_files)
+from .data_check import check_datasets
 from .dist import replace_sync_bn, setup_cpu_distributed, shutdown_distributed
+from .resume_checkpoint import checkpoint_damage, find_resume_checkpoint
 from .run_config import (add_run_arguments, export_local_rank,
                          fill_placeholders, load_run_config)
+from .run_safeguards import add_run_safeguards
 
 __all__ = [
-    'ConfigError', 'add_run_arguments', 'check_cfg_options',
-    'check_component_types', 'check_weight_files', 'export_local_rank',
-    'fill_placeholders', 'load_local_checkpoint', 'load_run_config',
-    'replace_sync_bn', 'setup_cpu_distributed', 'shutdown_distributed'
+    'CheckpointError', 'ConfigError', 'add_run_arguments',
+    'add_run_safeguards', 'check_cfg_options', 'check_component_types',
+    'check_datasets', 'check_weight_files', 'checkpoint_damage',
+    'export_local_rank', 'fill_placeholders', 'find_resume_checkpoint',
+    'load_local_checkpoint', 'load_run_config', 'load_state_dict_checked',
+    'replace_sync_bn', 'set_unsafe_checkpoint_loading',
+    'setup_cpu_distributed', 'shutdown_distributed'
 ]

@@ -95,6 +95,29 @@ def _check_new_key(full_key: str, parts: List[str], depth: int,
               ' (not in the config).', logger='current')
 
 
+def _typed_value(full_key: str, existing: Any, value: Any) -> Any:
+    """``value`` if it can replace ``existing`` (an integral float for an
+    int becomes that int), else a ConfigError naming the expected type."""
+    if isinstance(existing, bool):
+        if isinstance(value, bool):
+            return value
+        expected, example = 'True or False', not existing
+    elif isinstance(existing, (int, float)):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if isinstance(existing, float) or isinstance(value, int):
+                return value
+            if value.is_integer():
+                return int(value)
+        expected = 'an integer' if isinstance(existing, int) else 'a number'
+        example = existing
+    else:
+        return value
+    raise ConfigError(
+        f'--cfg-options {full_key}={value!r}: {full_key} takes {expected} '
+        f'(the config has {existing!r}), not the {type(value).__name__} '
+        f'{value!r}; e.g. --cfg-options {full_key}={example}')
+
+
 def check_cfg_options(cfg: Config, options: Dict[str, Any]) -> None:
     """Reject ``--cfg-options`` keys that cannot be what the user meant.
 
@@ -105,13 +128,18 @@ def check_cfg_options(cfg: Config, options: Dict[str, Any]) -> None:
     that component's constructor arguments; elsewhere (e.g.
     ``train_dataloader``) it must not closely match an existing key, which
     would make it a likely typo. Other new keys are allowed and logged.
+    A value for an existing int, float or bool must have a type that can
+    replace it (``train_cfg.max_iters=abc`` is refused); an integral float
+    for an int (``1e3``) is converted in ``options``. Existing ``None`` and
+    string values accept anything.
 
     Args:
         cfg (Config): The config before the options are merged.
         options (dict): ``{dotted.key: value}`` from ``--cfg-options``.
 
     Raises:
-        ConfigError: On a likely typo, naming the closest valid keys.
+        ConfigError: On a likely typo, naming the closest valid keys, or on
+            a value of the wrong type, naming the expected one.
     """
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     tree = cfg.to_dict()
@@ -141,6 +169,8 @@ def check_cfg_options(cfg: Config, options: Dict[str, Any]) -> None:
                 _check_new_key(full_key, parts, depth, node, merged)
                 break
             node = node[part]
+        else:
+            options[full_key] = _typed_value(full_key, node, options[full_key])
     if merge_error is not None:
         raise ConfigError(f'--cfg-options cannot be merged: {merge_error}')
 

@@ -1,5 +1,6 @@
 """The config handling shared by ``tools/train.py`` and ``tools/test.py``."""
 import argparse
+import copy
 import os
 import os.path as osp
 import re
@@ -7,9 +8,11 @@ from typing import Any, Optional
 
 from mmengine.config import Config, DictAction
 
+from .checkpoint_loading import set_unsafe_checkpoint_loading
 from .config_check import (ConfigError, check_cfg_options,
                            check_component_types, check_weight_files)
 from .dist import setup_cpu_distributed
+from .run_safeguards import add_run_safeguards
 
 
 def add_run_arguments(parser: argparse.ArgumentParser,
@@ -37,6 +40,13 @@ def add_run_arguments(parser: argparse.ArgumentParser,
         help='job launcher')
     # torch.distributed.launch passes --local-rank; torchrun sets LOCAL_RANK
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    parser.add_argument(
+        '--allow-unsafe-checkpoint',
+        action='store_true',
+        help='load checkpoints with full unpickling, which runs any code '
+        'the file contains: only for files you trust that the safe loader '
+        'refuses (it accepts every checkpoint mmengine and mmsuperpix '
+        'write). Same as allow_unsafe_checkpoint=True in the config.')
 
 
 def export_local_rank(args: argparse.Namespace) -> None:
@@ -54,24 +64,30 @@ def fill_placeholders(cfg: Config) -> None:
     ``--cfg-options labeled_split=366`` cannot change a path built from
     ``labeled_split`` in the file. Writing the path as
     ``'splits/${labeled_split}/labeled.txt'`` defers the substitution to
-    here, after the options are merged.
+    here, after the options are merged. A string that is exactly
+    ``'${name}'`` becomes (a copy of) the value itself, keeping its type,
+    e.g. ``crop_size=(128, 128)`` for ``RandomCrop(crop_size='${crop_size}')``;
+    inside a longer string the value is substituted as text.
 
     Raises:
         ConfigError: For a placeholder with no top-level key.
     """
 
+    def value_of(name: str, where: str) -> Any:
+        if name not in cfg:
+            raise ConfigError(
+                f'placeholder ${{{name}}} in {where!r} has no top-level '
+                f'config key {name!r}; define it or pass --cfg-options '
+                f'{name}=...')
+        return cfg[name]
+
     def fill(value: Any) -> Any:
         if isinstance(value, str):
-            def lookup(match):
-                name = match.group(1)
-                if name not in cfg:
-                    raise ConfigError(
-                        f'placeholder ${{{name}}} in {value!r} has no '
-                        f'top-level config key {name!r}; define it or pass '
-                        f'--cfg-options {name}=...')
-                return str(cfg[name])
-
-            return _PLACEHOLDER.sub(lookup, value)
+            whole = _PLACEHOLDER.fullmatch(value)
+            if whole:
+                return copy.deepcopy(value_of(whole.group(1), value))
+            return _PLACEHOLDER.sub(
+                lambda match: str(value_of(match.group(1), value)), value)
         if isinstance(value, dict):
             for key in value:
                 value[key] = fill(value[key])
@@ -91,14 +107,16 @@ def load_run_config(config: str,
                     cfg_options: Optional[dict] = None,
                     work_dir: Optional[str] = None,
                     launcher: str = 'none',
-                    check_files: bool = True) -> Config:
+                    check_files: bool = True,
+                    allow_unsafe_checkpoint: bool = False) -> Config:
     """Load, override and check a config the way mmseg's tools do.
 
     Steps: ``Config.fromfile`` (imports ``custom_imports``) -> reject
     ``--cfg-options`` typos -> merge them -> resolve ``work_dir`` (CLI >
     config > ``./work_dirs/<config name>``) -> check that every component
     type is registered (after filling ``${name}`` placeholders) -> adapt
-    distributed settings to CPU-only machines.
+    distributed settings to CPU-only machines -> add the run safeguards
+    (:func:`add_run_safeguards`) -> set the checkpoint-loading policy.
 
     Args:
         config (str): Config file path.
@@ -107,6 +125,10 @@ def load_run_config(config: str,
         launcher (str): ``--launcher``. Defaults to ``'none'``.
         check_files (bool): Check that local weight files exist (off for
             tools that only inspect the config). Defaults to True.
+        allow_unsafe_checkpoint (bool): ``--allow-unsafe-checkpoint``: load
+            checkpoints with full unpickling in this process, as does a
+            top-level ``allow_unsafe_checkpoint=True`` in the config.
+            Defaults to False.
 
     Returns:
         Config: The config, ready for ``Runner.from_cfg``.
@@ -135,4 +157,7 @@ def load_run_config(config: str,
     if check_files:
         check_weight_files(cfg)
     setup_cpu_distributed(cfg, launcher)
+    add_run_safeguards(cfg)
+    set_unsafe_checkpoint_loading(
+        allow_unsafe_checkpoint or cfg.get('allow_unsafe_checkpoint', False))
     return cfg

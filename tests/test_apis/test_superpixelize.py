@@ -1,6 +1,7 @@
 """init_superpixel_model / superpixelize: inputs of every kind, outputs that
 keep their promises, clear errors."""
 import os.path as osp
+import re
 
 import cv2
 import numpy as np
@@ -12,6 +13,9 @@ from scipy import ndimage
 
 from conftest import REPO
 from mmsuperpix.apis import init_superpixel_model, superpixelize, to_bgr_uint8
+from mmsuperpix.models.utils import superpixel_protocol
+from mmsuperpix.models.utils.superpixel_protocol import \
+    predict_superpixel_batch
 from mmsuperpix.registry import MODELS
 
 CONFIG = osp.join(REPO, 'configs', 'ainet',
@@ -92,9 +96,45 @@ def test_bad_images_are_explained(bad, error, message):
         to_bgr_uint8(bad)
 
 
-def test_bad_n_segments(model):
+@pytest.mark.parametrize('n_segments', [0, True, 2.0, '600'])
+def test_bad_n_segments(model, n_segments):
     with pytest.raises(ValueError, match='positive int'):
-        superpixelize(model, image(), 0)
+        superpixelize(model, image(), n_segments)
+
+
+def test_truncated_jpeg_is_reported(model, tmp_path):
+    path = tmp_path / 'photo.jpg'
+    cv2.imwrite(str(path), image(64, 96))
+    data = path.read_bytes()
+    path.write_bytes(data[:len(data) - 40])  # libjpeg would only warn
+    with pytest.raises(ValueError, match="'.*photo.jpg' is a damaged JPEG: "
+                       'it is truncated'):
+        superpixelize(model, str(path), 20)
+
+
+def test_memory_is_checked_before_allocating(model, monkeypatch):
+    monkeypatch.setattr(superpixel_protocol, 'available_memory',
+                        lambda device: 8 * 2**20)
+    with pytest.raises(ValueError) as info:
+        superpixelize(model, image(), 10**7)
+    message = str(info.value)
+    assert 'n_segments=10,000,000 is too many for 1 70x90 image' in message
+    assert 'but 8 MiB is available' in message
+    fit = int(re.search(r'at most n_segments=([\d,]+)', message)[1])
+    assert fit > 1  # the suggested count runs within the same memory
+    assert_superpixels(superpixelize(model, image(), fit), (70, 90))
+
+
+def test_huge_request_fails_before_resizing():
+    """10**7 superpixels of a 4000x3000 image: a ~900 GiB network input."""
+    view = torch.zeros(1, 3, 1, 1).expand(2, 3, 3000, 4000)  # no memory
+
+    def network(x):
+        raise AssertionError('the network must not run')
+
+    with pytest.raises(ValueError, match=r'n_segments=10,000,000 is too many '
+                       r'for 2 3000x4000 image\(s\).*43824x58416 input'):
+        predict_superpixel_batch(network, view, 10**7)
 
 
 def test_missing_config_and_checkpoint(tmp_path):

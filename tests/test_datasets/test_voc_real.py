@@ -12,6 +12,7 @@ from mmengine.registry import init_default_scope
 import mmsuperpix  # noqa: F401
 from conftest import REPO, shared_path
 from mmsuperpix.registry import DATASETS, MODELS
+from mmsuperpix.utils import fill_placeholders
 
 init_default_scope('mmseg')
 VOC_BASE = osp.join(REPO, 'configs', '_base_', 'datasets',
@@ -31,6 +32,7 @@ def ids_in(voc_root):
 
 def voc_dataset(voc_root, ann_file, pipeline_key='train_pipeline'):
     cfg = Config.fromfile(VOC_BASE)
+    fill_placeholders(cfg)  # crop_size in the pipeline is late-bound
     ds_cfg = cfg.train_dataloader.dataset
     ds_cfg.update(data_root=voc_root, ann_file=ann_file,
                   pipeline=cfg[pipeline_key])
@@ -78,7 +80,6 @@ def test_real_voc_through_the_ddfp_data_pipeline(voc_root, tmp_path):
     48 real images (10 labeled, 38 unlabeled), crop 513."""
     from mmengine.runner import Runner
 
-    from mmsuperpix.utils import fill_placeholders
     ids = ids_in(voc_root)
     (tmp_path / 'labeled.txt').write_text(
         ''.join(f'JPEGImages/{i}.jpg SegmentationClass/{i}.png\n'

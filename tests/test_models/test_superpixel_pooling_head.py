@@ -14,6 +14,7 @@ import mmsuperpix  # noqa: F401
 from conftest import REPO
 from mmsuperpix.models.utils import SuperpixelBatch
 from mmsuperpix.registry import MODELS
+from mmsuperpix.utils import fill_placeholders
 
 init_default_scope('mmseg')
 POOL_DIR = osp.join(REPO, 'configs', 'superpixel_pooling')
@@ -214,7 +215,9 @@ def test_superpixel_batch_cutmix_keeps_ids_apart():
 
 def test_ddfp_student_and_teacher_pool(monkeypatch):
     from mmengine.logging import MessageHub
-    cfg = copy.deepcopy(Config.fromfile(DDFP).model)
+    full = Config.fromfile(DDFP)
+    fill_placeholders(full)  # the preprocessor pads to '${crop_size}'
+    cfg = full.model
     cfg.data_preprocessor.data_preprocessor.pop('superpixel_model')
     cfg.semi_train_cfg.update(sup_only_iters=0, flow_start_iter=0,
                               perturb_start_iter=0, conf_thr=0.0,

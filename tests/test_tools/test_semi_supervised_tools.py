@@ -1,13 +1,18 @@
-"""DDFP through the tools: a few iterations of every phase, --resume with the
-flow optimizer restored, teacher export, plain mmseg testing."""
+"""DDFP through the tools: a few iterations of every phase, an exact
+--resume (iteration, optimizer, EMA teacher, flow and its optimizer, random
+state), teacher export, plain mmseg testing, checkpoints of the wrong kind
+refused, a diverging run stopped."""
 import glob
 import os
 import os.path as osp
+import re
+import shutil
 
 import pytest
 import torch
 
 from conftest import REPO, run_tool
+from mmsuperpix.utils import load_local_checkpoint
 
 DDFP = osp.join(REPO, 'configs', 'demo',
                 'ddfp_deeplabv3plus_r18w16-d8_1xb8-1500_demovoc-128x128.py')
@@ -34,9 +39,10 @@ def tiny_options(demo_root, iters):
 
 @pytest.fixture(scope='module')
 def ddfp_run(tmp_path_factory, demo_root):
+    """6 iterations, checkpoints at 2, 4 and 6, validation at 6."""
     work_dir = str(tmp_path_factory.mktemp('ddfp') / 'wd')
     proc = run_tool(['tools/train.py', DDFP, '--work-dir', work_dir,
-                     '--cfg-options', *tiny_options(demo_root, 4)])
+                     '--cfg-options', *tiny_options(demo_root, 6)])
     assert proc.returncode == 0, proc.stderr[-4000:]
     return work_dir
 
@@ -50,18 +56,53 @@ def test_every_phase_runs_and_both_models_are_validated(ddfp_run):
     log = log_of(ddfp_run)
     assert 'perturb.decode.loss_ce' in log and 'flow_nll' in log
     assert 'teacher/mIoU' in log and 'student/mIoU' in log
-    ckpt = torch.load(osp.join(ddfp_run, 'iter_4.pth'), weights_only=False)
+    ckpt = load_local_checkpoint(osp.join(ddfp_run, 'iter_4.pth'))  # safe
     assert ckpt['ddfp_hook']['steps'] == 3  # iterations 2, 3, 4
 
 
-def test_resume_restores_the_flow_optimizer(ddfp_run, demo_root):
-    proc = run_tool(['tools/train.py', DDFP, '--work-dir', ddfp_run,
+def losses(work_dir):
+    return re.findall(r'Iter\(train\) \[(\d)/6\].* loss: ([\d.]+)',
+                      log_of(work_dir))
+
+
+def test_resume_is_exact(ddfp_run, demo_root, tmp_path):
+    """A run stopped after its iteration-4 checkpoint (as by kill -9)
+    continues exactly as the uninterrupted run: same losses, and at
+    iteration 6 the same student, EMA teacher, flow, optimizer and flow
+    optimizer state."""
+    work_dir = str(tmp_path / 'stopped')
+    os.makedirs(work_dir)
+    shutil.copy(osp.join(ddfp_run, 'iter_4.pth'), work_dir)
+    with open(osp.join(work_dir, 'last_checkpoint'), 'w') as f:
+        f.write(osp.join(work_dir, 'iter_4.pth'))
+    proc = run_tool(['tools/train.py', DDFP, '--work-dir', work_dir,
                      '--resume', '--cfg-options',
                      *tiny_options(demo_root, 6)])
     assert proc.returncode == 0, proc.stderr[-4000:]
-    ckpt = torch.load(osp.join(ddfp_run, 'iter_6.pth'), weights_only=False)
-    assert ckpt['ddfp_hook']['steps'] == 5  # counting went on
-    assert 'Iter(train) [5/6]' in log_of(ddfp_run)
+    resumed = losses(work_dir)
+    assert [i for i, _ in resumed] == ['5', '6']
+    assert resumed == losses(ddfp_run)[4:]
+    ours, reference = (load_local_checkpoint(osp.join(d, 'iter_6.pth'))
+                       for d in (work_dir, ddfp_run))
+    assert ours['ddfp_hook']['steps'] == reference['ddfp_hook']['steps'] == 5
+    for part in ('state_dict', 'optimizer', 'ddfp_hook', 'random_state'):
+        assert_same(ours[part], reference[part], part)
+
+
+def assert_same(a, b, where):
+    """Nested dicts / lists of tensors and numbers are equal, exactly."""
+    if isinstance(a, dict):
+        assert a.keys() == b.keys(), where
+        for key in a:
+            assert_same(a[key], b[key], f'{where}.{key}')
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert_same(x, y, f'{where}.{i}')
+    elif isinstance(a, torch.Tensor):
+        assert torch.equal(a, b), where
+    else:
+        assert a == b, where
 
 
 def test_exported_teacher_is_a_plain_mmseg_model(ddfp_run, demo_root,
@@ -71,7 +112,7 @@ def test_exported_teacher_is_a_plain_mmseg_model(ddfp_run, demo_root,
                      osp.join(ddfp_run, 'iter_4.pth'), out, '--submodule',
                      'teacher'])
     assert proc.returncode == 0, proc.stderr[-2000:]
-    state = torch.load(out, weights_only=False)['state_dict']
+    state = load_local_checkpoint(out)['state_dict']
     assert not any(k.startswith(('teacher.', 'student.', 'perturbation.'))
                    or '.aux.' in k for k in state)
     proc = run_tool([
@@ -99,3 +140,40 @@ def test_overlapping_split_lists_are_refused(demo_root, tmp_path):
                      str(tmp_path / 'wd'), '--cfg-options', *opts])
     assert proc.returncode != 0
     assert 'cannot be labeled and unlabeled' in proc.stderr
+
+
+def plain_test_options(demo_root):
+    return ['--cfg-options', f'data_root={osp.join(demo_root, "VOC2012")}',
+            'test_dataloader.num_workers=0',
+            'test_dataloader.persistent_workers=False']
+
+
+def test_full_ddfp_checkpoint_on_the_plain_config_is_refused(
+        ddfp_run, demo_root, tmp_path):
+    proc = run_tool(['tools/test.py', PLAIN, osp.join(ddfp_run, 'iter_4.pth'),
+                     '--work-dir', str(tmp_path),
+                     *plain_test_options(demo_root)])
+    assert proc.returncode != 0
+    message = proc.stderr.strip().splitlines()[-1]
+    assert message.startswith('error: ') and 'does not fit' in message
+    assert 'export_checkpoint.py' in message and '--submodule teacher' in \
+        message
+    assert 'Iter(test)' not in proc.stdout + proc.stderr  # nothing evaluated
+
+
+def test_diverging_run_stops_and_saves_no_nan(demo_root, tmp_path):
+    work_dir = str(tmp_path / 'wd')
+    opts = tiny_options(demo_root, 6)
+    opts[opts.index('default_hooks.checkpoint.interval=2')] = \
+        'default_hooks.checkpoint.interval=1'
+    proc = run_tool(['tools/train.py', DDFP, '--work-dir', work_dir,
+                     '--cfg-options', *opts, 'optim_wrapper.optimizer.lr=1e6'])
+    assert proc.returncode != 0
+    message = proc.stderr.strip().splitlines()[-1]
+    assert message.startswith('error: training diverged')
+    assert 'optim_wrapper.optimizer.lr' in message
+    assert not osp.exists(osp.join(work_dir, 'iter_6.pth'))
+    for path in glob.glob(osp.join(work_dir, '*.pth')):
+        for key, value in load_local_checkpoint(path)['state_dict'].items():
+            if value.is_floating_point():
+                assert torch.isfinite(value).all(), (path, key)

@@ -1,10 +1,15 @@
 """tools/superpixelize.py on a folder: label PNGs, overlays, failures."""
+import importlib.util
+import os
 import os.path as osp
 
 import cv2
 import numpy as np
+import pytest
+import torch
 
 from conftest import REPO, run_tool
+from mmsuperpix.datasets.transforms import LoadSuperpixels
 
 CONFIG = osp.join(REPO, 'configs', 'scn', 'scn_1xb16-4k_bsds500-208x208.py')
 
@@ -34,3 +39,146 @@ def test_missing_input(tmp_path):
                      '--out-dir', str(tmp_path)])
     assert proc.returncode != 0 and 'neither an image file nor a folder' in \
         proc.stderr
+
+
+def write_images(folder, sizes):
+    """Random images ``{name: (H, W)}`` in ``folder``; returns their paths."""
+    folder.mkdir(exist_ok=True)
+    rng = np.random.default_rng(0)
+    for name, size in sizes.items():
+        cv2.imwrite(str(folder / name),
+                    rng.integers(0, 255, (*size, 3), dtype=np.uint8))
+    return {name: str(folder / name) for name in sizes}
+
+
+def superpixelize_tool(src, out, *extra):
+    return run_tool(['tools/superpixelize.py', str(src), '--n-segments', '8',
+                     '--out-dir', str(out), '--config', CONFIG, *extra])
+
+
+def test_a_failed_write_is_reported_and_not_counted(tmp_path):
+    write_images(tmp_path / 'images', {'a.png': (20, 30), 'b.png': (20, 30)})
+    out = tmp_path / 'out'
+    (out / 'a_labels.png').mkdir(parents=True)  # blocks that write, as root
+    proc = superpixelize_tool(tmp_path / 'images', out)
+    assert proc.returncode == 1 and '1 of 2 image(s)' in proc.stdout
+    assert f"could not write {str(out / 'a_labels.png')!r}" in proc.stderr
+    assert (out / 'b_labels.png').is_file()  # the other image is kept
+    assert (out / 'a_overlay.png').is_file()  # what was written stays
+
+
+def test_same_stem_inputs_keep_both_outputs(tmp_path):
+    paths = write_images(tmp_path / 'images',
+                         {'a.jpg': (20, 30), 'a.png': (24, 16),
+                          'b.png': (10, 12)})
+    out = tmp_path / 'out'
+    proc = superpixelize_tool(tmp_path / 'images', out)
+    assert proc.returncode == 0 and '3 of 3 image(s)' in proc.stdout
+    assert sorted(p.name for p in out.iterdir()) == [
+        'a.jpg_labels.png', 'a.jpg_overlay.png', 'a.png_labels.png',
+        'a.png_overlay.png', 'b_labels.png', 'b_overlay.png']
+    loader = LoadSuperpixels(str(out))  # finds each image's own map
+    for name, shape in (('a.jpg', (20, 30)), ('a.png', (24, 16)),
+                        ('b.png', (10, 12))):
+        results = loader(dict(img_path=paths[name],
+                              img=np.zeros((*shape, 3), np.uint8)))
+        assert results['superpixels'].shape == shape
+
+
+def test_out_dir_is_checked_before_the_model_loads(tmp_path):
+    write_images(tmp_path, {'a.png': (20, 30)})
+    a_file = tmp_path / 'taken'
+    a_file.write_text('keep me')
+    # a missing --config would fail at model loading: the out-dir error
+    # must come first
+    proc = run_tool(['tools/superpixelize.py', str(tmp_path / 'a.png'),
+                     '--out-dir', str(a_file), '--config', 'no/such.py'])
+    assert proc.returncode == 1 and 'Traceback' not in proc.stderr
+    assert f'--out-dir {str(a_file)!r} is an existing file' in proc.stderr
+    assert a_file.read_text() == 'keep me'
+
+
+@pytest.mark.parametrize('value', ['0', 'True'])
+def test_bad_n_segments_stop_before_the_model_loads(tmp_path, value):
+    proc = run_tool(['tools/superpixelize.py', str(tmp_path), '--out-dir',
+                     str(tmp_path), '--n-segments', value])
+    assert proc.returncode == 2 and 'Traceback' not in proc.stderr
+    assert 'must be a positive integer' in proc.stderr and value in \
+        proc.stderr
+
+
+def test_counts_above_16_bit_need_npy(tmp_path):
+    proc = run_tool(['tools/superpixelize.py', str(tmp_path), '--out-dir',
+                     str(tmp_path), '--n-segments', '70000'])
+    assert proc.returncode == 2 and '--format npy' in proc.stderr
+
+
+def load_tool():
+    spec = importlib.util.spec_from_file_location(
+        'superpixelize_tool', osp.join(REPO, 'tools', 'superpixelize.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_ids_above_16_bit_are_never_wrapped(tmp_path):
+    tool = load_tool()
+    image = np.zeros((2, 40000, 3), np.uint8)
+    labels = np.arange(80000, dtype=np.int32).reshape(2, 40000)
+    problems = tool.write_outputs(str(tmp_path / 'big'), image, labels, 'png')
+    assert len(problems) == 1 and '--format npy' in problems[0]
+    assert not (tmp_path / 'big_labels.png').exists()
+    assert tool.write_outputs(str(tmp_path / 'big'), image, labels,
+                              'npy') == []
+    assert np.array_equal(np.load(tmp_path / 'big_labels.npy'), labels)
+
+
+def test_truncated_jpeg_is_skipped_and_the_rest_written(tmp_path):
+    paths = write_images(tmp_path / 'images',
+                         {'good.png': (20, 30), 'bad.jpg': (40, 50)})
+    with open(paths['bad.jpg'], 'rb') as f:
+        data = f.read()
+    with open(paths['bad.jpg'], 'wb') as f:
+        f.write(data[:len(data) * 2 // 3])
+    out = tmp_path / 'out'
+    proc = superpixelize_tool(tmp_path / 'images', out, '--format', 'npy')
+    assert proc.returncode == 1 and '1 of 2 image(s)' in proc.stdout
+    assert 'bad.jpg' in proc.stderr and 'truncated' in proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        'good_labels.npy', 'good_overlay.png']
+
+
+class Payload:
+    """Unpickling this creates ``marker``: a stand-in for malicious code."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.makedirs, (self.marker, ))
+
+
+@pytest.mark.parametrize('kind', ['malicious', 'segmentation'])
+def test_unusable_checkpoint_is_refused_before_any_image(tmp_path, kind):
+    image = str(tmp_path / 'img.png')
+    cv2.imwrite(image, np.zeros((32, 32, 3), np.uint8))
+    marker = str(tmp_path / 'created_by_the_checkpoint')
+    checkpoint = str(tmp_path / f'{kind}.pth')
+    if kind == 'malicious':
+        torch.save({'state_dict': {}, 'x': Payload(marker)}, checkpoint)
+    else:  # a plain segmentor's weights
+        torch.save({'state_dict': {'backbone.stem.0.weight': torch.ones(1),
+                                   'decode_head.conv_seg.bias': torch.ones(2)}},
+                   checkpoint)
+    out = tmp_path / 'out'
+    proc = run_tool(['tools/superpixelize.py', image, '--out-dir', str(out),
+                     '--checkpoint', checkpoint])
+    assert proc.returncode != 0
+    message = proc.stderr.strip().splitlines()[-1]
+    assert message.startswith(f'error: checkpoint {checkpoint!r}')
+    if kind == 'malicious':
+        assert 'makedirs' in message and '--allow-unsafe-checkpoint' in message
+        assert not osp.exists(marker)
+    else:
+        assert 'does not fit' in message
+    assert not list(out.glob('*_labels.*'))

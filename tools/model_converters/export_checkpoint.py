@@ -22,7 +22,7 @@ import torch
 
 import mmsuperpix
 from mmsuperpix.models.utils import strip_auxiliary_bn
-from mmsuperpix.utils import load_local_checkpoint
+from mmsuperpix.utils import CheckpointError, load_local_checkpoint
 
 
 def parse_args():
@@ -34,12 +34,20 @@ def parse_args():
         help='keep only this submodule, e.g. teacher or student')
     parser.add_argument('--fp16', action='store_true',
                         help='store floating-point weights as float16')
+    parser.add_argument(
+        '--allow-unsafe-checkpoint', action='store_true',
+        help='unpickle the checkpoint fully, which runs any code it holds: '
+        'only for a file you trust that the safe loader refuses')
     return parser.parse_args()
 
 
 def main():
     args = parse_args()
-    ckpt = load_local_checkpoint(args.checkpoint, 'cpu')
+    try:
+        ckpt = load_local_checkpoint(args.checkpoint, 'cpu',
+                                     args.allow_unsafe_checkpoint)
+    except (CheckpointError, FileNotFoundError) as e:
+        sys.exit(f'error: {e}')
     state = ckpt.get('state_dict', ckpt)
     if not isinstance(state, dict) or not state:
         sys.exit(f'error: {args.checkpoint!r} holds no state_dict')

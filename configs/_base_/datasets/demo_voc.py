@@ -14,10 +14,10 @@ train_pipeline = [
         scale=(512, 192),
         ratio_range=(0.75, 1.5),
         keep_ratio=True),
-    dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
+    dict(type='RandomCrop', crop_size='${crop_size}', cat_max_ratio=0.75),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PhotoMetricDistortion'),
-    dict(type='Pad', size=crop_size),
+    dict(type='Pad', size='${crop_size}'),
     dict(type='PackSegInputs')
 ]
 test_pipeline = [
@@ -27,9 +27,6 @@ test_pipeline = [
     dict(type='PackSegInputs')
 ]
 train_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    dataset=dict(data_root=data_root, pipeline=train_pipeline))
-val_dataloader = dict(
-    num_workers=2, dataset=dict(data_root=data_root, pipeline=test_pipeline))
+    batch_size=8, num_workers=2, dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(num_workers=2, dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader

@@ -9,9 +9,9 @@ labeled_split = '50'
 crop_size = (128, 128)
 geometric = [
     dict(type='RandomRelativeResize', ratio_range=(0.75, 1.5)),
-    dict(type='RandomCrop', crop_size=crop_size),
+    dict(type='RandomCrop', crop_size='${crop_size}'),
     dict(type='RandomFlip', prob=0.5),
-    dict(type='Pad', size=crop_size),  # image 0, labels 255
+    dict(type='Pad', size='${crop_size}'),  # image 0, labels 255
 ]
 labeled_dataset = dict(
     type=dataset_type,

@@ -2,6 +2,9 @@
 # Adapted from mmsegmentation 1.2.2 configs/_base_/datasets/pascal_voc12.py
 # (Apache-2.0, Copyright OpenMMLab), using mmsuperpix's VOCSplitDataset,
 # which reads the same files and reports missing ones clearly.
+# data_root and crop_size are filled in after --cfg-options (the '${...}'
+# placeholders), so `--cfg-options data_root=... crop_size="(256,256)"`
+# reaches every dataset and transform, also in the configs that inherit this.
 dataset_type = 'VOCSplitDataset'
 data_root = 'data/VOCdevkit/VOC2012'
 crop_size = (512, 512)
@@ -13,10 +16,10 @@ train_pipeline = [
         scale=(2048, 512),
         ratio_range=(0.5, 2.0),
         keep_ratio=True),
-    dict(type='RandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
+    dict(type='RandomCrop', crop_size='${crop_size}', cat_max_ratio=0.75),
     dict(type='RandomFlip', prob=0.5),
     dict(type='PhotoMetricDistortion'),
-    dict(type='Pad', size=crop_size),
+    dict(type='Pad', size='${crop_size}'),
     dict(type='PackSegInputs')
 ]
 test_pipeline = [
@@ -49,7 +52,7 @@ train_dataloader = dict(
     sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
+        data_root='${data_root}',
         data_prefix=dict(
             img_path='JPEGImages', seg_map_path='SegmentationClass'),
         ann_file='ImageSets/Segmentation/train.txt',
@@ -61,7 +64,7 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
+        data_root='${data_root}',
         data_prefix=dict(
             img_path='JPEGImages', seg_map_path='SegmentationClass'),
         ann_file='ImageSets/Segmentation/val.txt',

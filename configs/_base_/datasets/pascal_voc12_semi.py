@@ -1,10 +1,10 @@
 # Semi-supervised PASCAL VOC 2012 (train_aug, SegmentationClassAug labels)
 # with the split lists of U2PL / UniMatch / DDFP under <data_root>/splits/:
 #   splits/<labeled_split>/labeled.txt, splits/<labeled_split>/unlabeled.txt
-# labeled_split and data_root are resolved after --cfg-options (the ${...}
-# placeholders), so `--cfg-options data_root=/data/VOC2012` moves every list and
-# `--cfg-options labeled_split=366` switches both lists; classic splits 92,
-# 183, 366, 732, 1464, blended 1_16, 1_8, 1_4.
+# labeled_split, data_root and crop_size are resolved after --cfg-options
+# (the ${...} placeholders), so `--cfg-options data_root=/data/VOC2012` moves
+# every list and `--cfg-options labeled_split=366` switches both lists;
+# classic splits 92, 183, 366, 732, 1464, blended 1_16, 1_8, 1_4.
 # Geometric augmentation (UniMatch/DDFP: resize 0.5-2.0 of the image, crop,
 # flip) runs once, before the branches, so weak and strong views align.
 dataset_type = 'VOCSplitDataset'
@@ -13,9 +13,9 @@ labeled_split = '732'
 crop_size = (513, 513)
 geometric = [
     dict(type='RandomRelativeResize', ratio_range=(0.5, 2.0)),
-    dict(type='RandomCrop', crop_size=crop_size),
+    dict(type='RandomCrop', crop_size='${crop_size}'),
     dict(type='RandomFlip', prob=0.5),
-    dict(type='Pad', size=crop_size),  # image 0, labels 255
+    dict(type='Pad', size='${crop_size}'),  # image 0, labels 255
 ]
 labeled_pipeline = [
     dict(type='LoadImageFromFile'),

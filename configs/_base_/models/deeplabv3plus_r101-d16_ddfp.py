@@ -2,7 +2,8 @@
 # stride 16 (dilation only in the last stage), ASPP dilations 6/12/18,
 # 256-channel decoder, 48-channel low-level branch, no auxiliary head.
 # ImageNet weights: mmseg's ResNet-101-V1c, from a local file
-# (`pretrained_backbone`, checked before training starts).
+# (`pretrained_backbone`, checked before training starts). The batch is
+# padded to the top-level `crop_size` of the dataset config.
 norm_cfg = dict(type='SyncBN', requires_grad=True)
 pretrained_backbone = 'checkpoints/resnet101_v1c-e67eebb6.pth'
 data_preprocessor = dict(
@@ -12,7 +13,7 @@ data_preprocessor = dict(
     bgr_to_rgb=True,
     pad_val=0,
     seg_pad_val=255,
-    size=(513, 513))
+    size='${crop_size}')
 model = dict(
     type='EncoderDecoder',
     data_preprocessor=data_preprocessor,

@@ -15,15 +15,20 @@ SUFFIXES = ('.png', '.npy')
 class LoadSuperpixels(BaseTransform):
     """Load the precomputed superpixels of ``results['img_path']``.
 
-    The file is ``<superpixel_dir>/<image stem><suffix>``: a 16-bit (or
-    8-bit) PNG label map as ``tools/superpixelize.py`` writes
-    (``suffix='_labels.png'``), or a ``.npy`` integer array, at the original
-    image size. mmcv's ``Resize``/``RandomFlip`` move only ``gt_seg_map``,
-    so place this after them: the map is brought to the current geometry
-    from what they recorded (nearest resize by ``scale_factor``, then the
-    flip). Crops are not recorded, so a map cannot follow ``RandomCrop``:
-    for random-crop training pipelines use ``GenerateSuperpixels`` after the
-    crop or a ``superpixel_model`` in ``SuperpixelDataPreProcessor``.
+    The file is ``<superpixel_dir>/<image file name><suffix>`` if it
+    exists, else ``<superpixel_dir>/<image stem><suffix>``:
+    ``tools/superpixelize.py`` names its outputs by stem (``a_labels.png``)
+    and keeps the extension only for images whose stems clash
+    (``a.jpg_labels.png``, ``a.png_labels.png``). It is a 16-bit (or 8-bit)
+    PNG label map (``suffix='_labels.png'``) or a ``.npy`` integer array
+    (``superpixelize.py --format npy``, ``suffix='_labels.npy'``), at the
+    original image size. mmcv's ``Resize``/``RandomFlip`` move only
+    ``gt_seg_map``, so place this after them: the map is brought to the
+    current geometry from what they recorded (nearest resize by
+    ``scale_factor``, then the flip). Crops are not recorded, so a map
+    cannot follow ``RandomCrop``: for random-crop training pipelines use
+    ``GenerateSuperpixels`` after the crop or a ``superpixel_model`` in
+    ``SuperpixelDataPreProcessor``.
     ``Pad`` afterwards is fine (``PackSuperpixelInputs`` pads the map).
 
     Required Keys: img_path, img. Added Keys: superpixels (``(H, W)``
@@ -43,9 +48,14 @@ class LoadSuperpixels(BaseTransform):
         self.superpixel_dir, self.suffix = superpixel_dir, suffix
 
     def path(self, img_path: str) -> str:
-        """The label map file of an image."""
-        stem = osp.splitext(osp.basename(img_path))[0]
-        return osp.join(self.superpixel_dir, stem + self.suffix)
+        """The label map file of an image: by file name if that exists,
+        else by stem."""
+        name = osp.basename(img_path)
+        by_name = osp.join(self.superpixel_dir, name + self.suffix)
+        if osp.isfile(by_name):
+            return by_name
+        return osp.join(self.superpixel_dir,
+                        osp.splitext(name)[0] + self.suffix)
 
     def transform(self, results: dict) -> dict:
         """Add ``results['superpixels']`` read from the image's file."""

@@ -1,9 +1,14 @@
+from .atomic_checkpoint_hook import AtomicCheckpointHook
+from .checkpoint_fit_hook import CheckpointFitHook
 from .ddfp_hook import DDFPHook
 from .mean_teacher_hook import MeanTeacherHook
 from .metric_curves_hook import MetricCurvesHook
+from .non_finite_guard_hook import NonFiniteGuardHook, TrainingDivergedError
+from .random_state_hook import RandomStateHook
 from .superpixel_visualization_hook import SuperpixelVisualizationHook
 
 __all__ = [
-    'DDFPHook', 'MeanTeacherHook', 'MetricCurvesHook',
-    'SuperpixelVisualizationHook'
+    'AtomicCheckpointHook', 'CheckpointFitHook', 'DDFPHook',
+    'MeanTeacherHook', 'MetricCurvesHook', 'NonFiniteGuardHook',
+    'RandomStateHook', 'SuperpixelVisualizationHook', 'TrainingDivergedError'
 ]

@@ -2,12 +2,12 @@
 import os.path as osp
 from typing import Sequence
 
-import mmcv
-from mmengine import fileio
+import cv2
 from mmseg.engine.hooks import SegVisualizationHook
 from mmseg.structures import SegDataSample
 
 from mmsuperpix.registry import HOOKS
+from mmsuperpix.utils.image_io import read_image
 from mmsuperpix.visualization import draw_superpixel_boundaries
 
 
@@ -33,9 +33,9 @@ class SuperpixelVisualizationHook(SegVisualizationHook):
                 not self.every_n_inner_iters(batch_idx, self.interval):
             return
         for output in outputs:
-            img = mmcv.imfrombytes(
-                fileio.get(output.img_path, backend_args=self.backend_args),
-                channel_order='rgb')
+            img = cv2.cvtColor(
+                read_image(output.img_path, backend_args=self.backend_args),
+                cv2.COLOR_BGR2RGB)
             labels = output.pred_sp_seg.data[0].cpu().numpy()
             gt = output.gt_annotations.data[0].cpu().numpy() if \
                 'gt_annotations' in output else None

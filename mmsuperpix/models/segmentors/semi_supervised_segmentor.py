@@ -4,7 +4,6 @@ from contextlib import nullcontext
 from copy import deepcopy
 from typing import Dict, List, Optional, Tuple
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -274,7 +273,7 @@ class SemiSupervisedSegmentor(BaseSegmentor):
         strong = inputs['unsup_student']
         sp_strong = superpixels_of(self.student,
                                    data_samples['unsup_student'], device)
-        if np.random.rand() < cfg['cutmix_prob']:
+        if torch.rand(()).item() < cfg['cutmix_prob']:
             masks = cutmix_boxes(*pseudo.shape, area_ratio=cfg['cutmix_area'])
             strong, pseudo = cutmix(strong, pseudo, masks)
             if sp_strong is not None:

@@ -1,7 +1,6 @@
 """CutMix between the images of a batch, applied to images and labels alike."""
 from typing import Tuple
 
-import numpy as np
 import torch
 
 
@@ -9,21 +8,23 @@ def cutmix_boxes(num: int, height: int, width: int,
                  area_ratio: float = 0.5) -> torch.Tensor:
     """Random boxes covering ``area_ratio`` of an image (U2PL / DDFP style).
 
-    The box width is drawn in ``(W * area_ratio, W)``, the height follows
-    from the area, and the position is uniform.
+    The box width is drawn in ``(W * area_ratio, W]``, the height follows
+    from the area, and the position is uniform. Drawn from torch's
+    generator, like every random choice of the models (the data pipeline
+    draws from numpy's), so ``--resume`` can restore it exactly.
 
     Returns:
         Tensor: ``(num, H, W)`` bool masks, True inside the box.
     """
-    masks = torch.zeros(num, height, width, dtype=torch.bool)
-    area = height * width * area_ratio
-    for i in range(num):  # one box per image, not per pixel
-        w = np.random.randint(int(width * area_ratio) + 1, width + 1)
-        h = min(height, int(round(area / w)))
-        x0 = np.random.randint(0, width - w + 1)
-        y0 = np.random.randint(0, height - h + 1)
-        masks[i, y0:y0 + h, x0:x0 + w] = True
-    return masks
+    low = int(width * area_ratio) + 1
+    w = low + (torch.rand(num) * (width + 1 - low)).long()
+    h = (height * width * area_ratio / w).round().long().clamp(max=height)
+    x0 = (torch.rand(num) * (width - w + 1)).long()
+    y0 = (torch.rand(num) * (height - h + 1)).long()
+    cols, rows = torch.arange(width), torch.arange(height)
+    inside_x = (cols >= x0[:, None]) & (cols < (x0 + w)[:, None])
+    inside_y = (rows >= y0[:, None]) & (rows < (y0 + h)[:, None])
+    return inside_y[:, :, None] & inside_x[:, None, :]
 
 
 def cutmix(images: torch.Tensor, labels: torch.Tensor,

@@ -3,12 +3,15 @@
 ``resize so the 16-px grid gives ~n_segments cells -> network -> hard labels
 -> nearest upsampling to the output size -> connectivity``. The segmentor,
 the ``superpixelize`` API and the superpixel pooling head all call
-:func:`predict_superpixels`.
+:func:`predict_superpixel_batch`, which checks the request with
+:func:`network_grid` before it allocates anything: the network input grows
+with ``n_segments`` (16x16 px per superpixel), not with the image.
 """
 import math
-from typing import Callable, Optional, Tuple
+from typing import Any, Callable, Optional, Tuple
 
 import numpy as np
+import psutil
 import torch
 import torch.nn.functional as F
 
@@ -36,15 +39,112 @@ def grid_shape(height: int, width: int, n_segments: int) -> Tuple[int, int]:
     return rows, max(1, round(n_segments / rows))
 
 
+#: Peak memory of the protocol per pixel of the network input, in bytes.
+#: Measured with ``benchmarks/protocol_memory.py`` (peak resident memory of a
+#: ``superpixelize`` call above the memory before it, fitted linearly over 3
+#: to 12 M network pixels): AINet 368, SCN 369 in float32 (about 245 in
+#: bfloat16); rounded up.
+BYTES_PER_NETWORK_PIXEL = 384
+
+
+def check_n_segments(n_segments: Any, name: str = 'n_segments') -> int:
+    """``n_segments`` as an int, or a clear error unless it is a positive
+    integer (bools, floats and strings are refused)."""
+    if isinstance(n_segments, bool) or not isinstance(
+            n_segments, (int, np.integer)) or n_segments < 1:
+        raise ValueError(
+            f'{name} must be a positive int (a number of superpixels, e.g. '
+            f'600), got {n_segments!r} of type {type(n_segments).__name__}')
+    return int(n_segments)
+
+
 def check_segment_request(n_segments: Optional[int],
                           segment_size: Optional[float]) -> None:
     """Exactly one of a superpixel count and a mean superpixel side."""
     if (n_segments is None) == (segment_size is None):
         raise ValueError('give exactly one of n_segments and segment_size, '
                          f'got {n_segments!r} and {segment_size!r}')
-    if (n_segments is not None and n_segments < 1) or (
-            segment_size is not None and segment_size <= 0):
-        raise ValueError('n_segments must be >= 1 and segment_size > 0')
+    if n_segments is not None:
+        check_n_segments(n_segments)
+    elif isinstance(segment_size, bool) or segment_size <= 0:
+        raise ValueError(f'segment_size must be a positive number of '
+                         f'pixels, got {segment_size!r}')
+
+
+def available_memory(device: torch.device) -> int:
+    """Bytes that new tensors on ``device`` can use now: free plus cached
+    memory of a CUDA device, else the system's available memory."""
+    if device.type == 'cuda':
+        free, _ = torch.cuda.mem_get_info(device)
+        return free + torch.cuda.memory_reserved(
+            device) - torch.cuda.memory_allocated(device)
+    return psutil.virtual_memory().available
+
+
+def _readable(n_bytes: int) -> str:
+    """``n_bytes`` in GiB, or MiB below 1 GiB."""
+    if n_bytes >= 2**30:
+        return f'{n_bytes / 2**30:.1f} GiB'
+    return f'{n_bytes / 2**20:.0f} MiB'
+
+
+def network_grid(height: int,
+                 width: int,
+                 n_segments: int,
+                 n_images: int = 1,
+                 cell_size: int = 16,
+                 device: torch.device = torch.device('cpu')
+                 ) -> Tuple[int, int]:
+    """The grid ``(rows, cols)`` the network runs at, checked against memory.
+
+    ``n_segments`` is capped at the ``height * width`` pixels; the network
+    input is then ``(n_images, 3, rows * cell_size, cols * cell_size)``,
+    whose estimated peak (:data:`BYTES_PER_NETWORK_PIXEL` per pixel) must fit
+    in :func:`available_memory`.
+
+    Args:
+        height (int): Image rows ``H``.
+        width (int): Image columns ``W``.
+        n_segments (int): Requested superpixels per image (a positive int).
+        n_images (int): Images run together. Defaults to 1.
+        cell_size (int): The network's cell side. Defaults to 16.
+        device (torch.device): Where the network runs. Defaults to the CPU.
+
+    Returns:
+        tuple[int, int]: Grid rows and columns.
+
+    Raises:
+        ValueError: ``n_segments`` is not a positive int, or the network
+            input would not fit in memory; the message gives the largest
+            count that fits.
+    """
+    requested = check_n_segments(n_segments)
+    count = min(requested, height * width)
+    per_cell = n_images * cell_size**2 * BYTES_PER_NETWORK_PIXEL
+
+    def needed(n: int) -> int:
+        rows, cols = grid_shape(height, width, n)
+        return rows * cols * per_cell
+
+    available = available_memory(device)
+    if needed(count) <= available:
+        return grid_shape(height, width, count)
+    fit = min(available // per_cell, height * width)
+    while fit >= 1 and needed(fit) > available:
+        fit -= max(1, fit // 100)
+    rows, cols = grid_shape(height, width, count)
+    suggestion = (f'request at most n_segments={fit:,} or downscale the '
+                  'image' if fit >= 1 else 'free memory first')
+    raise ValueError(
+        f'n_segments={requested:,} is too many for {n_images} {height}x'
+        f'{width} image(s) on {device}: the superpixel protocol runs the '
+        f'network at {cell_size}x{cell_size} px per superpixel, on a '
+        f'{rows * cell_size}x{cols * cell_size} input that needs about '
+        f'{_readable(needed(count))} ({BYTES_PER_NETWORK_PIXEL} bytes per '
+        f'network pixel), but {_readable(available)} is available. '
+        f'This image allows at most {max(fit, 0):,} superpixels in this '
+        f'memory (and never more than its {height * width:,} pixels); '
+        f'{suggestion}.')
 
 
 def segment_count(height: int, width: int, n_segments: Optional[int],
@@ -69,8 +169,10 @@ def predict_superpixels(network: Callable[[torch.Tensor], torch.Tensor],
             and ``w`` multiples of ``cell_size``) to its association
             ``(1, 9, h, w)``.
         image (Tensor): Normalised image ``(1, 3, H, W)`` or ``(3, H, W)``.
-        n_segments (int): Desired number of superpixels; the image is
-            resized (bicubic) to ``grid_shape(...) * cell_size``.
+        n_segments (int): Desired number of superpixels, capped at the
+            pixel count; the image is resized (bicubic) to
+            ``network_grid(...) * cell_size`` (a clear error when that
+            would not fit in memory).
         cell_size (int): The network's cell side. Defaults to 16.
         out_shape (tuple, optional): ``(H0, W0)`` of the returned labels;
             defaults to the image size.
@@ -103,7 +205,8 @@ def predict_superpixel_batch(
     Args:
         network (Callable): As in :func:`predict_superpixels`.
         images (Tensor): Normalised images ``(N, 3, H, W)``.
-        n_segments (int): Desired number of superpixels per image.
+        n_segments (int): Desired number of superpixels per image, capped
+            at the pixel count and checked by :func:`network_grid`.
         cell_size (int): The network's cell side. Defaults to 16.
         out_shape (tuple, optional): ``(H0, W0)`` of the labels; defaults
             to the image size.
@@ -117,7 +220,8 @@ def predict_superpixel_batch(
     """
     height, width = images.shape[-2:]
     out_shape = tuple(out_shape or (height, width))
-    rows, cols = grid_shape(height, width, n_segments)
+    rows, cols = network_grid(height, width, n_segments, images.shape[0],
+                              cell_size, images.device)
     size = (rows * cell_size, cols * cell_size)
     if size != (height, width):
         images = F.interpolate(images, size, mode='bicubic',

@@ -1,0 +1,86 @@
+"""Peak memory of the superpixel protocol per network pixel.
+
+``superpixelize`` runs the network on the image resized to
+``grid_shape(H, W, n_segments) * 16`` px, so its memory grows with the
+requested count, not with the image. For each model and precision this runs
+``superpixelize`` on a 321x481 image at several counts, each in a fresh
+process, and records the peak resident memory (``ru_maxrss``) above the
+memory before the call. The slope of a least-squares line through
+(network pixels, bytes) is the cost per network pixel;
+``BYTES_PER_NETWORK_PIXEL`` in ``mmsuperpix/models/utils/
+superpixel_protocol.py`` is the largest slope found, rounded up.
+
+Example:
+    python benchmarks/protocol_memory.py --threads 2   # ~5 min, up to 4.5 GB
+"""
+import argparse
+import os.path as osp
+import resource
+import subprocess
+import sys
+
+import numpy as np
+import psutil
+import torch
+
+from mmsuperpix.apis import init_superpixel_model, superpixelize
+from mmsuperpix.models.utils.superpixel_protocol import grid_shape
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+CONFIGS = dict(
+    SCN=osp.join(REPO, 'configs/scn/scn_1xb16-4k_bsds500-208x208.py'),
+    AINet=osp.join(REPO, 'configs/ainet/ainet_1xb16-4k_bsds500-208x208.py'))
+IMAGE_SHAPE = (321, 481)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--counts', type=int, nargs='+',
+                        default=[12000, 24000, 48000])
+    parser.add_argument('--precisions', nargs='+',
+                        default=['float32', 'bfloat16'])
+    parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--one', nargs=3, metavar=('MODEL', 'PRECISION',
+                                                   'COUNT'),
+                        help='internal: measure one run in this process')
+    return parser.parse_args()
+
+
+def measure_one(model_name: str, precision: str, count: int) -> None:
+    """Print ``network_pixels peak_bytes`` of one ``superpixelize`` call."""
+    model = init_superpixel_model(CONFIGS[model_name], precision=precision)
+    image = np.random.default_rng(0).integers(
+        0, 255, (*IMAGE_SHAPE, 3), dtype=np.uint8)
+    superpixelize(model, image, 50)  # warm-up: allocator, kernels
+    before = psutil.Process().memory_info().rss
+    superpixelize(model, image, count)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    rows, cols = grid_shape(*IMAGE_SHAPE, count)
+    print(rows * cols * model.cell_size**2, peak - before)
+
+
+def main():
+    args = parse_args()
+    torch.set_num_threads(args.threads)
+    if args.one:
+        measure_one(args.one[0], args.one[1], int(args.one[2]))
+        return
+    for name in CONFIGS:
+        for precision in args.precisions:
+            points = []
+            for count in args.counts:
+                out = subprocess.run(
+                    [sys.executable, __file__, '--threads',
+                     str(args.threads), '--one', name, precision,
+                     str(count)], capture_output=True, text=True,
+                    check=True).stdout.split()
+                points.append((int(out[-2]), int(out[-1])))
+            pixels, peaks = np.array(points, dtype=np.float64).T
+            slope = np.polyfit(pixels, peaks, 1)[0]
+            print(f'{name:6s} {precision:9s} ' + '  '.join(
+                f'{p / 1e6:.2f} Mpx: {b / 2**20:.0f} MiB'
+                for p, b in points) + f'  -> {slope:.0f} bytes/pixel')
+
+
+if __name__ == '__main__':
+    main()
