@@ -1,12 +1,14 @@
 """The config handling shared by ``tools/train.py`` and ``tools/test.py``."""
 import argparse
 import copy
+import inspect
 import os
 import os.path as osp
 import re
 from typing import Any, Optional
 
 from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
 
 from .checkpoint_loading import set_unsafe_checkpoint_loading
 from .config_check import (ConfigError, check_cfg_options,
@@ -103,6 +105,61 @@ def fill_placeholders(cfg: Config) -> None:
         cfg[key] = fill(cfg[key])
 
 
+#: Top-level keys read after the file is parsed: the Runner's arguments
+#: and what the tools and mmengine's Config use themselves.
+_READ_KEYS = {
+    *inspect.signature(Runner.__init__).parameters, 'runner_type',
+    'custom_imports', 'tta_model', 'tta_pipeline', 'allow_unsafe_checkpoint'
+}
+
+
+def _walk_values(node: Any, path: str = ''):
+    """``(dotted path, value)`` of every leaf of a config tree."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _walk_values(value, f'{path}.{key}' if path else key)
+    elif isinstance(node, (list, tuple)):
+        for i, value in enumerate(node):
+            yield from _walk_values(value, f'{path}.{i}')
+    else:
+        yield path, node
+
+
+def check_helper_variables(cfg: Config, options: dict) -> None:
+    """Refuse ``--cfg-options`` on a top-level helper variable that nothing
+    reads any more.
+
+    mmengine substitutes a variable such as ``max_iters = 1500`` or
+    ``dataset_type`` where the file uses it, when the file is read; setting
+    it afterwards changes nothing, silently. A top-level key is live when
+    the runner or the tools read it (:data:`_READ_KEYS`) or a ``${name}``
+    placeholder uses it.
+
+    Raises:
+        ConfigError: Naming the key and the entries that hold its value.
+    """
+    tree = cfg.to_dict()
+    used = {name for _, value in _walk_values(tree) if isinstance(value, str)
+            for name in _PLACEHOLDER.findall(value)}
+    for key in options:
+        name = key.split('.')[0]
+        if name not in tree or name in _READ_KEYS or name in used:
+            continue
+        value = tree[name]
+        holders = [path for path, leaf in _walk_values(
+            {k: v for k, v in tree.items() if k != name})
+                   if leaf == value and type(leaf) is type(value)
+                   and path.split('.')[0] in _READ_KEYS][:4]
+        where = f' Entries holding its value {value!r}: ' \
+            f'{", ".join(holders)}.' if holders and not isinstance(
+                value, (dict, list)) else ''
+        raise ConfigError(
+            f'--cfg-options {key}: the top-level {name!r} is a helper '
+            'variable that the config used while it was read; changing it '
+            f'now would change nothing.{where} Set the entries you mean '
+            'directly (python tools/misc/print_config.py CONFIG shows them).')
+
+
 def load_run_config(config: str,
                     cfg_options: Optional[dict] = None,
                     work_dir: Optional[str] = None,
@@ -146,6 +203,7 @@ def load_run_config(config: str,
     cfg.launcher = launcher
     if cfg_options:
         check_cfg_options(cfg, cfg_options)
+        check_helper_variables(cfg, cfg_options)
         cfg.merge_from_dict(cfg_options)
     if work_dir is not None:
         cfg.work_dir = work_dir
