@@ -30,6 +30,7 @@ from mmsuperpix.apis import init_superpixel_model, superpixelize
 from mmsuperpix.evaluation import (CLASSIC_METHODS, ROW_KEYS,
                                    benchmark_method, bsds500_samples,
                                    classic_superpixels, nyuv2_samples)
+from mmsuperpix.utils import add_unsafe_checkpoint_argument
 from mmsuperpix.visualization import (draw_superpixel_boundaries,
                                       plot_benchmark_curves)
 
@@ -73,10 +74,7 @@ def parse_args():
     parser.add_argument('--threads', type=int, default=2,
                         help='torch and OpenCV threads (default: 2)')
     parser.add_argument('--device', default='cpu', help='for --models')
-    parser.add_argument(
-        '--allow-unsafe-checkpoint', action='store_true',
-        help='unpickle --models checkpoints fully, which runs any code they '
-        'hold: only for files you trust that the safe loader refuses')
+    add_unsafe_checkpoint_argument(parser, 'the --models checkpoints')
     return parser.parse_args()
 
 

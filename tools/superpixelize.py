@@ -30,6 +30,8 @@ import torch
 from mmengine.utils import ProgressBar
 
 from mmsuperpix.apis import init_superpixel_model, superpixelize, to_bgr_uint8
+from mmsuperpix.models.utils.superpixel_protocol import check_n_segments
+from mmsuperpix.utils import add_unsafe_checkpoint_argument
 from mmsuperpix.visualization import draw_superpixel_boundaries
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
@@ -40,16 +42,13 @@ WRITE_HINT = (' (check free space and permissions, and that no folder has '
 
 
 def positive_int(text: str) -> int:
-    """argparse type: a positive integer."""
+    """argparse type: a number of superpixels (see ``check_n_segments``)."""
     try:
-        value = int(text)
+        return check_n_segments(int(text), '--n-segments')
     except ValueError:
-        value = 0
-    if value < 1:
         raise argparse.ArgumentTypeError(
             f'must be a positive integer (a number of superpixels, e.g. '
-            f'600), got {text!r}')
-    return value
+            f'600), got {text!r}') from None
 
 
 def parse_args() -> argparse.Namespace:
@@ -66,10 +65,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--config', help='model config (default: the shipped AINet)')
     parser.add_argument('--checkpoint', help='weights for --config')
-    parser.add_argument(
-        '--allow-unsafe-checkpoint', action='store_true',
-        help='unpickle --checkpoint fully, which runs any code it holds: '
-        'only for a file you trust that the safe loader refuses')
+    add_unsafe_checkpoint_argument(parser, '--checkpoint')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--threads', type=int, default=None,
                         help='torch CPU threads')

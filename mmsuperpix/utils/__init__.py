@@ -1,5 +1,7 @@
 from .checkpoint_fit import load_state_dict_checked
-from .checkpoint_loading import (CheckpointError, load_local_checkpoint,
+from .checkpoint_loading import (CheckpointError,
+                                 add_unsafe_checkpoint_argument,
+                                 load_local_checkpoint,
                                  set_unsafe_checkpoint_loading)
 from .config_check import (ConfigError, check_cfg_options,
                            check_component_types, check_weight_files)
@@ -12,6 +14,7 @@ from .run_safeguards import add_run_safeguards
 
 __all__ = [
     'CheckpointError', 'ConfigError', 'add_run_arguments',
+    'add_unsafe_checkpoint_argument',
     'add_run_safeguards', 'check_cfg_options', 'check_component_types',
     'check_datasets', 'check_weight_files', 'checkpoint_damage',
     'export_local_rank', 'fill_placeholders', 'find_resume_checkpoint',

@@ -17,6 +17,7 @@ with :class:`CheckpointError` naming the global, unless the user opted in
 of the API; never an environment variable). Damaged (truncated, empty)
 files are reported by name.
 """
+import argparse
 import os.path as osp
 import pickle
 import re
@@ -82,6 +83,20 @@ CHECKPOINT_GLOBALS = [
 ]
 
 _unsafe_allowed = False
+
+
+def add_unsafe_checkpoint_argument(parser: argparse.ArgumentParser,
+                                   what: str = 'checkpoints',
+                                   note: str = '') -> None:
+    """Add the tools' ``--allow-unsafe-checkpoint`` flag (the opt-in that
+    every refusal names) to ``parser``; ``what`` names what it loads,
+    ``note`` is appended to the help."""
+    parser.add_argument(
+        '--allow-unsafe-checkpoint',
+        action='store_true',
+        help=f'unpickle {what} fully, which runs any code the file holds: '
+        'only for files you trust that the safe loader refuses (it accepts '
+        f'every checkpoint mmengine and mmsuperpix write){note}')
 
 
 def set_unsafe_checkpoint_loading(enabled: bool) -> None:

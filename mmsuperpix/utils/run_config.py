@@ -10,7 +10,8 @@ from typing import Any, Optional
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from .checkpoint_loading import set_unsafe_checkpoint_loading
+from .checkpoint_loading import (add_unsafe_checkpoint_argument,
+                                 set_unsafe_checkpoint_loading)
 from .config_check import (ConfigError, check_cfg_options,
                            check_component_types, check_weight_files)
 from .dist import setup_cpu_distributed
@@ -42,13 +43,8 @@ def add_run_arguments(parser: argparse.ArgumentParser,
         help='job launcher')
     # torch.distributed.launch passes --local-rank; torchrun sets LOCAL_RANK
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    parser.add_argument(
-        '--allow-unsafe-checkpoint',
-        action='store_true',
-        help='load checkpoints with full unpickling, which runs any code '
-        'the file contains: only for files you trust that the safe loader '
-        'refuses (it accepts every checkpoint mmengine and mmsuperpix '
-        'write). Same as allow_unsafe_checkpoint=True in the config.')
+    add_unsafe_checkpoint_argument(
+        parser, note='; same as allow_unsafe_checkpoint=True in the config')
 
 
 def export_local_rank(args: argparse.Namespace) -> None:

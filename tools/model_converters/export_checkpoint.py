@@ -22,7 +22,8 @@ import torch
 
 import mmsuperpix
 from mmsuperpix.models.utils import strip_auxiliary_bn
-from mmsuperpix.utils import CheckpointError, load_local_checkpoint
+from mmsuperpix.utils import (CheckpointError, add_unsafe_checkpoint_argument,
+                              load_local_checkpoint)
 
 
 def parse_args():
@@ -34,10 +35,7 @@ def parse_args():
         help='keep only this submodule, e.g. teacher or student')
     parser.add_argument('--fp16', action='store_true',
                         help='store floating-point weights as float16')
-    parser.add_argument(
-        '--allow-unsafe-checkpoint', action='store_true',
-        help='unpickle the checkpoint fully, which runs any code it holds: '
-        'only for a file you trust that the safe loader refuses')
+    add_unsafe_checkpoint_argument(parser, 'the checkpoint')
     return parser.parse_args()
 
 

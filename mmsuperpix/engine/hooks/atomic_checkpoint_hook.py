@@ -76,8 +76,7 @@ class AtomicCheckpointHook(CheckpointHook):
                 by_epoch=self.by_epoch, backend_args=self.backend_args,
                 **self.args)
 
-        if not is_main_process():
-            save(self.last_ckpt)  # master_only: returns at once
+        if not is_main_process():  # runner.save_checkpoint is master_only
             return
         replace_atomically(self.last_ckpt, save)
 
