@@ -1,9 +1,19 @@
 # DDFP on the embedded demo data (CPU-sized): the slim DeepLabV3+ of the
-# supervised demo, 50 labeled + 350 unlabeled images, 4 + 4 per iteration,
-# 1500 iterations. Phases: 150 supervised warm-up iterations, then the mean
-# teacher + flow training, the perturbation from iteration 300. For the
-# 64-channel decoder the flow is smaller than DDFP's (64-d input, 64 hidden
-# units) and sees up to 4096 pixels per step: a CPU budget choice.
+# supervised demo, trained from scratch, 50 labeled + 350 unlabeled images,
+# 4 + 4 per iteration, 1500 iterations.
+# The teacher is the current student (teacher='student'): what DDFP's
+# official loop does in effect (its EMA copies the student onto itself);
+# `--cfg-options model.semi_train_cfg.teacher=ema` gives the mean-teacher
+# variant. DDFP's recipe otherwise (CutMix, loss averaged over confident
+# pixels, 0.5 / 0.5 clean / perturbed, auxiliary BN routing), with two
+# changes for a model that starts from scratch instead of ImageNet weights:
+# FreeMatch's self-adaptive class-wise thresholds (capped at DDFP's 0.95)
+# instead of one global 0.95, and the unsupervised weight ramped up over
+# 20% of the budget. Phases and schedules are shares of `max_iters`, so
+# `--cfg-options max_iters=3000` (or train_cfg.max_iters=3000) rescales
+# them all: supervised warm-up 20%, perturbation from 30%.
+# For the 64-channel decoder the flow is smaller than DDFP's (64-d input,
+# 64 hidden units) and sees up to 4096 pixels per step: a CPU budget choice.
 #   python tools/train.py configs/demo/<this file> --cfg-options labeled_split=25
 _base_ = [
     '../_base_/models/deeplabv3plus_r18w16-d8.py',
@@ -29,33 +39,49 @@ model = dict(
         type='DensityDescendingPerturbation',
         eps=4.0,
         aux_bn=True,
+        optimizer=dict(type='Adam', lr=1e-3, betas=(0.5, 0.9)),
+        max_pixels=4096,
+        noise_std=0.05,
+        max_grad_norm=50.0,
         flow=dict(
             type='FlowDensityEstimator',
             in_channels=64,
             num_blocks=2,
             hidden_channels=64,
-            num_components=21)),
+            num_components='${num_classes}')),
     semi_train_cfg=dict(
-        sup_only_iters=150,
-        flow_start_iter=150,
-        perturb_start_iter=300,
-        conf_thr=0.95,
+        sup_only_iters='${max_iters*0.2}',
+        perturb_start_iter='${max_iters*0.3}',
+        teacher='student',
+        pseudo_label=dict(type='SelfAdaptiveThreshold', max_thr=0.95),
         unsup_weight=1.0,
+        unsup_rampup_iters='${max_iters*0.2}',
         perturbed_fraction=0.5,
-        cutmix_prob=0.5,
-        flow_max_pixels=4096),
+        cutmix_prob=0.5),
     semi_test_cfg=dict(predict_on='teacher'))
 model_wrapper_cfg = dict(
     type='MMDistributedDataParallel', find_unused_parameters=True)
 optimizer = dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4)
 optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.1, begin=0, end=100, by_epoch=False),
-    dict(type='PolyLR', eta_min=1e-4, power=0.9, begin=100, end=max_iters,
-         by_epoch=False)
+    dict(
+        type='LinearLR',
+        start_factor=0.1,
+        begin=0,
+        end='${max_iters*0.0667}',
+        by_epoch=False),
+    dict(
+        type='PolyLR',
+        eta_min=1e-4,
+        power=0.9,
+        begin='${max_iters*0.0667}',
+        end='${max_iters}',
+        by_epoch=False)
 ]
 train_cfg = dict(
-    type='IterBasedTrainLoop', max_iters=max_iters, val_interval=500)
+    type='IterBasedTrainLoop',
+    max_iters='${max_iters}',
+    val_interval='${max_iters*0.3334}')
 val_cfg = dict(type='TeacherStudentValLoop')
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
@@ -63,13 +89,15 @@ default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(
-        type='CheckpointHook', by_epoch=False, interval=500, max_keep_ckpts=2),
+        type='CheckpointHook',
+        by_epoch=False,
+        interval='${max_iters*0.3334}',
+        max_keep_ckpts=2),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='SegVisualizationHook'))
 custom_hooks = [
     dict(type='MetricCurvesHook'),
-    dict(type='MeanTeacherHook', decay=0.999, warmup=True),
-    dict(type='DDFPHook', lr=1e-3, betas=(0.5, 0.9), noise_std=0.05,
-         max_grad_norm=50.0, final_lr_ratio=0.01),
+    dict(type='MeanTeacherHook', decay=0.99, warmup=True),
+    dict(type='AuxiliaryEstimatorHook', final_lr_ratio=0.01),
 ]
 randomness = dict(seed=0)

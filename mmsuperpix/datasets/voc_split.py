@@ -24,6 +24,10 @@ class VOCSplitDataset(BaseSegDataset):
     ``data_prefix['seg_map_path']`` (``SegmentationClassAug`` for the
     augmented VOC labels DDFP trains on, although the lists say
     ``SegmentationClass``). ``seg_map_path=None`` gives an unlabeled set.
+    An unlabeled set may name ``data_prefix['reference_seg_map_path']``: a
+    label folder used for pseudo-label diagnostics only (never for
+    training); images whose label file is absent there simply have none
+    (``reference_seg_map_path`` in the data info otherwise).
 
     Every listed file is checked when the dataset is built, so a wrong
     ``data_root``, a missing split file or a list naming absent images fails
@@ -152,6 +156,7 @@ class VOCSplitDataset(BaseSegDataset):
             seg_paths = [osp.join(seg_dir, i + self.seg_map_suffix)
                          for i in ids]
             self._check_exist(seg_paths, 'label maps', seg_dir)
+        ref_dir = self.data_prefix.get('reference_seg_map_path')
         data_list = []
         for k, img_path in enumerate(img_paths):
             info = dict(
@@ -161,5 +166,9 @@ class VOCSplitDataset(BaseSegDataset):
                 seg_fields=[])
             if seg_paths is not None:
                 info['seg_map_path'] = seg_paths[k]
+            if ref_dir is not None:
+                ref = osp.join(ref_dir, ids[k] + self.seg_map_suffix)
+                if osp.isfile(ref):
+                    info['reference_seg_map_path'] = ref
             data_list.append(info)
         return data_list

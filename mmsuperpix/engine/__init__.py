@@ -1,11 +1,12 @@
-from .hooks import (AtomicCheckpointHook, CheckpointFitHook, DDFPHook,
+from .hooks import (AtomicCheckpointHook, AuxiliaryEstimatorHook,
+                    CheckpointFitHook,
                     MeanTeacherHook, MetricCurvesHook, NonFiniteGuardHook,
                     RandomStateHook, SuperpixelVisualizationHook,
                     TrainingDivergedError)
 from .runner import TeacherStudentValLoop
 
 __all__ = [
-    'AtomicCheckpointHook', 'CheckpointFitHook', 'DDFPHook',
+    'AtomicCheckpointHook', 'AuxiliaryEstimatorHook', 'CheckpointFitHook',
     'MeanTeacherHook', 'MetricCurvesHook', 'NonFiniteGuardHook',
     'RandomStateHook', 'SuperpixelVisualizationHook',
     'TeacherStudentValLoop', 'TrainingDivergedError'

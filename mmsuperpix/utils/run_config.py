@@ -52,7 +52,8 @@ def export_local_rank(args: argparse.Namespace) -> None:
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
 
 
-_PLACEHOLDER = re.compile(r'\$\{([A-Za-z_][A-Za-z0-9_]*)\}')
+_PLACEHOLDER = re.compile(
+    r'\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\*([0-9]*\.?[0-9]+))?\}')
 
 
 def fill_placeholders(cfg: Config) -> None:
@@ -66,26 +67,40 @@ def fill_placeholders(cfg: Config) -> None:
     ``'${name}'`` becomes (a copy of) the value itself, keeping its type,
     e.g. ``crop_size=(128, 128)`` for ``RandomCrop(crop_size='${crop_size}')``;
     inside a longer string the value is substituted as text.
+    ``'${name*0.1}'`` is a share of a numeric value, rounded to an integer
+    when the value is one: ``sup_only_iters='${max_iters*0.1}'`` follows
+    ``--cfg-options max_iters=3000`` (a schedule written relative to the
+    training budget).
 
     Raises:
-        ConfigError: For a placeholder with no top-level key.
+        ConfigError: For a placeholder with no top-level key, or a share of
+            a value that is not a number.
     """
 
-    def value_of(name: str, where: str) -> Any:
+    def value_of(match: re.Match, where: str) -> Any:
+        name, share = match.groups()
         if name not in cfg:
             raise ConfigError(
                 f'placeholder ${{{name}}} in {where!r} has no top-level '
                 f'config key {name!r}; define it or pass --cfg-options '
                 f'{name}=...')
-        return cfg[name]
+        value = cfg[name]
+        if share is None:
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(
+                f'placeholder {match.group(0)} in {where!r} takes a share of '
+                f'{name}={value!r}, which is not a number')
+        scaled = value * float(share)
+        return int(round(scaled)) if isinstance(value, int) else scaled
 
     def fill(value: Any) -> Any:
         if isinstance(value, str):
             whole = _PLACEHOLDER.fullmatch(value)
             if whole:
-                return copy.deepcopy(value_of(whole.group(1), value))
+                return copy.deepcopy(value_of(whole, value))
             return _PLACEHOLDER.sub(
-                lambda match: str(value_of(match.group(1), value)), value)
+                lambda match: str(value_of(match, value)), value)
         if isinstance(value, dict):
             for key in value:
                 value[key] = fill(value[key])
@@ -121,6 +136,12 @@ def _walk_values(node: Any, path: str = ''):
         yield path, node
 
 
+def _placeholder_names(tree: dict) -> set:
+    """Names of the top-level keys that ``${name}`` placeholders use."""
+    return {name for _, value in _walk_values(tree) if isinstance(value, str)
+            for name, _ in _PLACEHOLDER.findall(value)}
+
+
 def check_helper_variables(cfg: Config, options: dict) -> None:
     """Refuse ``--cfg-options`` on a top-level helper variable that nothing
     reads any more.
@@ -135,8 +156,7 @@ def check_helper_variables(cfg: Config, options: dict) -> None:
         ConfigError: Naming the key and the entries that hold its value.
     """
     tree = cfg.to_dict()
-    used = {name for _, value in _walk_values(tree) if isinstance(value, str)
-            for name in _PLACEHOLDER.findall(value)}
+    used = _placeholder_names(tree)
     for key in options:
         name = key.split('.')[0]
         if name not in tree or name in _READ_KEYS or name in used:
@@ -154,6 +174,23 @@ def check_helper_variables(cfg: Config, options: dict) -> None:
             'variable that the config used while it was read; changing it '
             f'now would change nothing.{where} Set the entries you mean '
             'directly (python tools/misc/print_config.py CONFIG shows them).')
+
+
+def follow_budget(cfg: Config, options: dict) -> None:
+    """Make ``--cfg-options train_cfg.max_iters=N`` set the budget.
+
+    Where the config writes its schedule relative to a top-level
+    ``max_iters`` (``train_cfg.max_iters='${max_iters}'``, phases as
+    ``'${max_iters*0.1}'``), overriding ``train_cfg.max_iters`` alone would
+    leave the learning-rate schedule and the phases where they were; it
+    sets ``max_iters`` instead, so that one override rescales everything.
+    """
+    if 'train_cfg.max_iters' not in options or 'max_iters' in options or \
+            'max_iters' not in cfg:
+        return
+    if 'max_iters' in _placeholder_names(cfg.to_dict()):
+        cfg.max_iters = options['train_cfg.max_iters']
+        cfg.train_cfg.max_iters = '${max_iters}'
 
 
 def load_run_config(config: str,
@@ -201,6 +238,7 @@ def load_run_config(config: str,
         check_cfg_options(cfg, cfg_options)
         check_helper_variables(cfg, cfg_options)
         cfg.merge_from_dict(cfg_options)
+        follow_budget(cfg, cfg_options)
     if work_dir is not None:
         cfg.work_dir = work_dir
     elif cfg.get('work_dir', None) is None:

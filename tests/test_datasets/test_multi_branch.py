@@ -201,7 +201,7 @@ def test_validity_map_keys():
                                            seg_fields=[]))
     assert results['gt_seg_map'].shape == (6, 7)
     assert results['gt_seg_map'].dtype == np.uint8
-    assert not results['gt_seg_map'].any()
+    assert (results['gt_seg_map'] == 254).all()  # valid, label unknown
     assert results['seg_fields'] == ['gt_seg_map']
     # no seg_fields yet: created
     assert LoadUnlabeledValidity()(dict(img=np.zeros(

@@ -219,9 +219,10 @@ def test_ddfp_student_and_teacher_pool(monkeypatch):
     fill_placeholders(full)  # the preprocessor pads to '${crop_size}'
     cfg = full.model
     cfg.data_preprocessor.data_preprocessor.pop('superpixel_model')
-    cfg.semi_train_cfg.update(sup_only_iters=0, flow_start_iter=0,
-                              perturb_start_iter=0, conf_thr=0.0,
+    cfg.semi_train_cfg.update(sup_only_iters=0, perturb_start_iter=0,
                               cutmix_prob=1.0)
+    cfg.semi_train_cfg.pseudo_label = dict(type='ConfidenceThreshold',
+                                           thr=0.0)
     torch.manual_seed(0)
     model = MODELS.build(cfg)
     model.init_weights()

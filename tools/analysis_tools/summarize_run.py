@@ -1,7 +1,9 @@
-"""Print where a training run put its checkpoint, logs and figures.
+"""Print where a training run put its checkpoint, logs and figures, and
+its final validation next to a baseline run's.
 
 Example:
-    python tools/analysis_tools/summarize_run.py work_dirs/demo
+    python tools/analysis_tools/summarize_run.py work_dirs/demo \
+        --baseline work_dirs/demo_supervised
 """
 import argparse
 import glob
@@ -15,7 +17,33 @@ def parse_args():
     parser = argparse.ArgumentParser(
         description='Summarise a finished training run')
     parser.add_argument('work_dir', help='the run\'s --work-dir')
+    parser.add_argument(
+        '--baseline', help='--work-dir of a baseline run (e.g. supervised '
+        'only at the same budget) to compare the final mIoU with')
     return parser.parse_args()
+
+
+def final_validation(work_dir: str):
+    """``(log_dir, {metric: (steps, values)})`` of the newest run."""
+    runs = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data')))
+    if not runs:
+        sys.exit(f'error: no run logs under {work_dir!r}')
+    return osp.dirname(runs[-1]), read_scalars(
+        osp.join(runs[-1], 'scalars.json'))[1]
+
+
+def compare(val: dict, baseline_dir: str) -> None:
+    """Final mIoU of the run (teacher and student) beside the baseline's."""
+    _, base = final_validation(baseline_dir)
+    if 'mIoU' not in base:
+        sys.exit(f'error: the baseline in {baseline_dir!r} logged no mIoU')
+    reference = base['mIoU'][1][-1]
+    print(f'\n=== against the baseline in {baseline_dir} ===')
+    print(f'baseline mIoU   : {reference:.2f}')
+    for key in ('teacher/mIoU', 'student/mIoU', 'mIoU'):
+        if key in val:
+            value = val[key][1][-1]
+            print(f'{key:16s}: {value:.2f} ({value - reference:+.2f})')
 
 
 def main():
@@ -26,15 +54,11 @@ def main():
                  f'{args.work_dir!r} save a checkpoint?')
     with open(last) as f:
         checkpoint = f.read().strip()
-    runs = sorted(glob.glob(osp.join(args.work_dir, '*', 'vis_data')))
-    if not runs:
-        sys.exit(f'error: no run logs under {args.work_dir!r}')
-    log_dir = osp.dirname(runs[-1])
-    _, val = read_scalars(osp.join(runs[-1], 'scalars.json'))
+    log_dir, val = final_validation(args.work_dir)
     print('\n=== training run summary ===')
     print(f'checkpoint      : {checkpoint}')
     print(f'log             : {osp.join(log_dir, osp.basename(log_dir))}.log')
-    print(f'scalars (json)  : {osp.join(runs[-1], "scalars.json")}')
+    print(f'scalars (json)  : {osp.join(log_dir, "vis_data", "scalars.json")}')
     for png in sorted(glob.glob(osp.join(log_dir, '*.png'))):
         print(f'figure          : {png}')
     if val:
@@ -42,6 +66,8 @@ def main():
         metrics = '  '.join(f'{k}: {vs[-1]:.2f}'
                             for k, (_, vs) in sorted(val.items()))
         print(f'validation @{step:<5}: {metrics}')
+    if args.baseline:
+        compare(val, args.baseline)
 
 
 if __name__ == '__main__':

@@ -29,10 +29,14 @@ unlabeled_dataset = dict(
     data_root='${data_root}',
     ann_file='splits/${labeled_split}/unlabeled.txt',
     disjoint_from='splits/${labeled_split}/labeled.txt',
-    data_prefix=dict(img_path='JPEGImages', seg_map_path=None),
+    # reference labels: pseudo-label diagnostics only, never trained on
+    data_prefix=dict(
+        img_path='JPEGImages',
+        seg_map_path=None,
+        reference_seg_map_path='SegmentationClass'),
     pipeline=[
         dict(type='LoadImageFromFile'),
-        dict(type='LoadUnlabeledValidity'),
+        dict(type='LoadUnlabeledValidity', reference=True),
         *geometric,
         dict(
             type='MultiBranch',

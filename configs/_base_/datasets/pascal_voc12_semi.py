@@ -25,7 +25,7 @@ labeled_pipeline = [
 ]
 unlabeled_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='LoadUnlabeledValidity'),
+    dict(type='LoadUnlabeledValidity', reference=True),
     *geometric,
     dict(
         type='MultiBranch',
@@ -47,7 +47,11 @@ unlabeled_dataset = dict(
     data_root='${data_root}',
     ann_file='splits/${labeled_split}/unlabeled.txt',
     disjoint_from='splits/${labeled_split}/labeled.txt',
-    data_prefix=dict(img_path='JPEGImages', seg_map_path=None),
+    # reference labels: pseudo-label diagnostics only, never trained on
+    data_prefix=dict(
+        img_path='JPEGImages',
+        seg_map_path=None,
+        reference_seg_map_path='SegmentationClassAug'),
     pipeline=unlabeled_pipeline)
 # per process: 4 labeled + 4 unlabeled images (DDFP: 4 GPUs -> 16 + 16)
 train_dataloader = dict(

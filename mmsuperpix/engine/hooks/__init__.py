@@ -1,6 +1,6 @@
 from .atomic_checkpoint_hook import AtomicCheckpointHook
+from .auxiliary_estimator_hook import AuxiliaryEstimatorHook
 from .checkpoint_fit_hook import CheckpointFitHook
-from .ddfp_hook import DDFPHook
 from .mean_teacher_hook import MeanTeacherHook
 from .metric_curves_hook import MetricCurvesHook
 from .non_finite_guard_hook import NonFiniteGuardHook, TrainingDivergedError
@@ -8,7 +8,7 @@ from .random_state_hook import RandomStateHook
 from .superpixel_visualization_hook import SuperpixelVisualizationHook
 
 __all__ = [
-    'AtomicCheckpointHook', 'CheckpointFitHook', 'DDFPHook',
+    'AtomicCheckpointHook', 'AuxiliaryEstimatorHook', 'CheckpointFitHook',
     'MeanTeacherHook', 'MetricCurvesHook', 'NonFiniteGuardHook',
     'RandomStateHook', 'SuperpixelVisualizationHook', 'TrainingDivergedError'
 ]

@@ -30,8 +30,10 @@ class FlowDensityEstimator(nn.Module):
 
     Every flow parameter is re-initialised to ``init_std * randn`` (DDFP's
     code does so); the prior means are not (they stay ``randn``). Parameter
-    initialisation draws from the global torch RNG; only the permutations
-    use their own seeded generators.
+    initialisation draws from its own generator seeded with ``seed`` (the
+    global torch RNG is left where it was, so adding a flow to a model does
+    not change the other modules' initial weights); the permutations use
+    generators seeded ``seed + k``.
 
     The flow is trained with its own optimizer (see :meth:`make_optimizer`
     and :meth:`train_step`) on detached features: its parameters must not
@@ -47,7 +49,8 @@ class FlowDensityEstimator(nn.Module):
         init_std (float): Std of the flow parameters' init. Defaults to 0.05.
         learnable_means (bool): Whether the means are an ``nn.Parameter``
             (else a buffer). Defaults to True.
-        seed (int): Base seed of the permutations. Defaults to 0.
+        seed (int): Seed of the initial weights and base seed of the
+            permutations. Defaults to 0.
     """
 
     def __init__(self,
@@ -70,13 +73,17 @@ class FlowDensityEstimator(nn.Module):
                              f'got {init_std}')
         self.in_channels = in_channels
         self.num_components = num_components
-        self.blocks = nn.ModuleList(
-            GLOWCoupling(in_channels, hidden_channels, clamp, seed + k)
-            for k in range(num_blocks))
-        with torch.no_grad():
-            for param in self.blocks.parameters():
-                param.normal_(0.0, init_std)
-        means = torch.randn(num_components, in_channels)
+        # own random stream: building the flow must not move the global RNG,
+        # so one seed gives the same student with or without a flow
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            self.blocks = nn.ModuleList(
+                GLOWCoupling(in_channels, hidden_channels, clamp, seed + k)
+                for k in range(num_blocks))
+            with torch.no_grad():
+                for param in self.blocks.parameters():
+                    param.normal_(0.0, init_std)
+            means = torch.randn(num_components, in_channels)
         if learnable_means:
             self.means = nn.Parameter(means)
         else:

@@ -1,5 +1,6 @@
-"""Mean-teacher semi-supervised segmentation around any mmseg segmentor,
+"""Teacher-student semi-supervised segmentation around any mmseg segmentor,
 with an optional feature perturbation (DDFP, dropout)."""
+import math
 from contextlib import nullcontext
 from copy import deepcopy
 from typing import Dict, List, Optional, Tuple
@@ -8,74 +9,84 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.logging import MessageHub
-from mmengine.structures import PixelData
 from mmseg.models.segmentors import BaseSegmentor
-from mmseg.structures import SegDataSample
+from mmseg.models.utils import resize
 from mmseg.utils import (ConfigType, OptConfigType, OptMultiConfig,
                          SampleList, add_prefix)
 
 from mmsuperpix.registry import MODELS
+from ..pseudo_labels import IGNORE_INDEX as IGNORE
 from ..utils.cutmix import cutmix, cutmix_boxes
 from ..utils.dual_batch_norm import auxiliary_bn, convert_to_dual_bn
 from ..utils.superpixel_batch import SuperpixelBatch, resize_nearest
 from .head_calls import capture, pooling, superpixels_of
+from .pseudo_label_report import pseudo_label_report
 
-IGNORE = 255
 DEFAULT_SEMI_TRAIN_CFG = dict(
     sup_only_iters=0,  # supervised warm-up before the teacher is used
-    flow_start_iter=0,  # DDFP: start collecting features for the flow
     perturb_start_iter=0,  # start the feature perturbation
-    conf_thr=0.95,  # pseudo-labels with confidence <= thr are ignored
+    teacher='ema',  # 'ema' (mean teacher) or 'student' (DDFP's code)
+    pseudo_label=dict(type='ConfidenceThreshold', thr=0.95),
     sup_weight=1.0,
     unsup_weight=1.0,
+    unsup_rampup_iters=0,  # sigmoid ramp of unsup_weight after the warm-up
     perturbed_fraction=0.5,  # share of unsup_weight for perturbed features
     cutmix_prob=0.5,
     cutmix_area=0.5,
     teacher_train_mode=True,  # DDFP's teacher predicts with batch stats
     # DDFP's loop: the teacher always predicts on [labeled; weak], so its
     # batch statistics (train mode) cover both sources
-    teacher_sees_labeled=True,
-    flow_max_pixels=20480)
+    teacher_sees_labeled=True)
 
 
-def _stack_maps(samples: SampleList) -> torch.Tensor:
-    return torch.stack([s.gt_sem_seg.data[0] for s in samples]).long()
+def _stack_maps(samples: SampleList, field: str = 'gt_sem_seg'
+                ) -> torch.Tensor:
+    return torch.stack([s.get(field).data[0] for s in samples]).long()
 
 
 @MODELS.register_module()
 class SemiSupervisedSegmentor(BaseSegmentor):
-    """Student + EMA teacher around any mmseg segmentor config.
+    """Student + teacher around any mmseg segmentor config.
 
     Training batches come from ``MultiBranchDataPreprocessor`` with branches
     ``sup`` (labeled), ``unsup_teacher`` (weak views; their ``gt_sem_seg`` is
-    a validity map, 255 on geometric padding) and ``unsup_student`` (strong
-    views of the same images, pixel-aligned). Per iteration ``t`` (read from
-    mmengine's MessageHub):
+    a validity map, 255 on geometric padding; an optional
+    ``gt_reference_seg`` holds true labels for diagnostics only) and
+    ``unsup_student`` (strong views of the same images, pixel-aligned).
+    :meth:`loss` is made of named steps, as mmdet's ``SemiBaseDetector``:
 
-    - ``t < sup_only_iters``: supervised loss only;
-    - afterwards: pseudo-labels = teacher argmax on the weak views (the
-      teacher runs on ``[labeled; weak]`` in one batch, as DDFP's loop does,
-      unless ``teacher_sees_labeled=False``), pixels
-      with confidence ``<= conf_thr`` or on padding set to 255; with
-      probability ``cutmix_prob`` the strong views and pseudo-labels are
-      CutMixed (image ``i`` with ``i + 1``); the student's loss is
-      ``sup_weight * CE(labeled) + unsup_weight * CE(strong)``;
-    - with a ``feature_perturbation`` and ``t >= perturb_start_iter``, the
-      features entering the decode head's ``classifier`` block (e.g.
-      ``sep_bottleneck`` of DeepLabV3+) for the strong views are perturbed,
-      classified again (with the auxiliary BN when the perturbation asks)
-      and supervised by the same pseudo-labels; the unsup weight is split
-      ``(1 - perturbed_fraction, perturbed_fraction)`` between the clean and
-      perturbed predictions (DDFP: 0.5 / 0.5);
-    - with a flow-based perturbation and ``t >= flow_start_iter``, up to
-      ``flow_max_pixels`` teacher features (the classifier block's output)
-      of the labeled and weak images, with their labels (-1 = unlabeled),
-      are left in :attr:`flow_batch` for ``DDFPHook`` to train the flow.
+    - before ``sup_only_iters``: :meth:`loss_by_gt` on the labeled batch;
+    - then :meth:`get_pseudo_labels`: the teacher predicts the weak views
+      (on ``[labeled; weak]`` in one batch, in train mode, as DDFP's loop
+      does) and the ``pseudo_label`` rule (e.g. ``ConfidenceThreshold``)
+      keeps confident pixels; with reference labels,
+      :func:`pseudo_label_report` logs their coverage and precision;
+    - with probability ``cutmix_prob`` the strong views and pseudo-labels
+      are CutMixed (image ``i`` with ``i + 1``);
+    - the student classifies ``[labeled; strong]`` in one batch:
+      :meth:`loss_by_gt` + :meth:`loss_by_pseudo_labels` (cross-entropy
+      averaged over the pseudo-labelled pixels, as DDFP and UniMatch do,
+      weighted ``unsup_weight`` ramped up over ``unsup_rampup_iters``);
+    - from ``perturb_start_iter`` with a ``feature_perturbation``:
+      :meth:`loss_by_perturbation`, the features entering the decode
+      head's ``classifier`` block for the strong views perturbed,
+      classified again and supervised by the same pseudo-labels; the
+      unsup weight is split ``(1 - perturbed_fraction,
+      perturbed_fraction)`` between clean and perturbed (DDFP: 0.5 / 0.5).
 
-    The teacher's EMA update is ``MeanTeacherHook``'s job; validation and
-    prediction use ``semi_test_cfg['predict_on']`` (``'teacher'`` or
-    ``'student'``, see ``TeacherStudentValLoop``). Both are plain mmseg
-    segmentors: the perturbation and its flow are not used at inference.
+    BN routing follows DDFP's code when the perturbation has an auxiliary
+    BN: between the warm-up and the perturbation's start the strong views
+    pass the classifier block's auxiliary BN (``warm_up`` mode); afterwards
+    the clean strong views use the main BN and the perturbed ones the
+    auxiliary BN. A perturbation that ``observes_teacher`` (DDFP's flow)
+    receives the teacher's classifier outputs with their labels (ground
+    truth, -1 on unlabeled images) to train on by its own optimiser.
+
+    The teacher is updated by ``MeanTeacherHook`` in the mode
+    ``semi_train_cfg['teacher']`` names (``'student'``: DDFP's effective
+    behaviour; ``'ema'``: mean teacher). Validation and prediction use
+    ``semi_test_cfg['predict_on']`` (``'teacher'`` or ``'student'``, see
+    ``TeacherStudentValLoop``); both are plain mmseg segmentors.
 
     Args:
         segmentor (dict): The student's mmseg segmentor config (e.g.
@@ -122,8 +133,12 @@ class SemiSupervisedSegmentor(BaseSegmentor):
                            f'valid: {sorted(DEFAULT_SEMI_TRAIN_CFG)}')
         self.semi_train_cfg = {**DEFAULT_SEMI_TRAIN_CFG,
                                **(semi_train_cfg or {})}
+        if self.semi_train_cfg['teacher'] not in ('ema', 'student'):
+            raise ValueError("semi_train_cfg['teacher'] must be 'ema' or "
+                             f"'student', got {self.semi_train_cfg['teacher']!r}")
+        self.pseudo_labeler = MODELS.build(self.semi_train_cfg['pseudo_label'])
         self.semi_test_cfg = {'predict_on': 'teacher', **(semi_test_cfg or {})}
-        self.flow_batch: Optional[Tuple[torch.Tensor, torch.Tensor]] = None
+        self.teacher_ready = False  # set by MeanTeacherHook
 
     # --- plumbing -----------------------------------------------------
     def _classifier(self, segmentor: nn.Module) -> nn.Module:
@@ -139,23 +154,6 @@ class SemiSupervisedSegmentor(BaseSegmentor):
                 'features and cls_seg (e.g. sep_bottleneck for DeepLabV3+, '
                 'bottleneck for PSP/ASPP heads, fusion_conv for SegFormer)')
         return block
-
-    @property
-    def uses_flow(self) -> bool:
-        """Whether the perturbation is density based (needs a flow)."""
-        return hasattr(self.perturbation, 'flow')
-
-    def phase(self, iteration: Optional[int] = None) -> Dict[str, bool]:
-        """Which parts are on at ``iteration`` (default: the current one)."""
-        t = MessageHub.get_current_instance().get_info(
-            'iter', 0) if iteration is None else iteration
-        cfg = self.semi_train_cfg
-        semi = t >= cfg['sup_only_iters']
-        return dict(
-            semi=semi,
-            flow=semi and self.uses_flow and t >= cfg['flow_start_iter'],
-            perturb=semi and self.perturbation is not None and
-            t >= cfg['perturb_start_iter'])
 
     def _predictor(self) -> nn.Module:
         which = self.semi_test_cfg['predict_on']
@@ -193,63 +191,110 @@ class SemiSupervisedSegmentor(BaseSegmentor):
                 state_dict[f'{prefix}teacher.{name}'] = value.clone()
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
-    # --- training -----------------------------------------------------
+    def phase(self, iteration: Optional[int] = None) -> Dict[str, bool]:
+        """Which parts are on at ``iteration`` (default: the current one)."""
+        t = self._iteration() if iteration is None else iteration
+        cfg = self.semi_train_cfg
+        semi = t >= cfg['sup_only_iters']
+        return dict(
+            semi=semi,
+            perturb=semi and self.perturbation is not None and
+            t >= cfg['perturb_start_iter'])
+
+    @staticmethod
+    def _iteration() -> int:
+        return MessageHub.get_current_instance().get_info('iter', 0)
+
+    def unsup_weight(self, iteration: Optional[int] = None) -> float:
+        """``unsup_weight`` times the ramp ``exp(-5 (1 - r)^2)``, ``r`` the
+        share of ``unsup_rampup_iters`` done since the warm-up."""
+        cfg = self.semi_train_cfg
+        t = self._iteration() if iteration is None else iteration
+        if cfg['unsup_rampup_iters'] <= 0:
+            return cfg['unsup_weight']
+        done = min(max(t - cfg['sup_only_iters'] + 1, 0) /
+                   cfg['unsup_rampup_iters'], 1.0)
+        return cfg['unsup_weight'] * math.exp(-5.0 * (1.0 - done)**2)
+
+    # --- training steps -------------------------------------------------
     @torch.no_grad()
-    def _teach(self, weak: torch.Tensor, validity: torch.Tensor,
-               labeled: Optional[torch.Tensor], labels: Optional[torch.Tensor],
-               collect_flow: bool,
-               superpixels: Tuple[Optional[SuperpixelBatch], ...] = (None,
-                                                                      None)
-               ) -> torch.Tensor:
-        """Pseudo-labels (N, H, W) of the weak views; stores the flow batch."""
-        teacher = self.teacher
-        joint = collect_flow or (self.semi_train_cfg['teacher_sees_labeled']
-                                 and labeled is not None)
+    def get_pseudo_labels(self, weak: torch.Tensor, weak_samples: SampleList,
+                          labeled: torch.Tensor, labeled_samples: SampleList
+                          ) -> torch.Tensor:
+        """Teacher pseudo-labels ``(N, H, W)`` of the weak views (255 where
+        not confident or on padding); feeds the perturbation's observer."""
+        if not self.teacher_ready:
+            raise RuntimeError(
+                'the teacher was never initialised from the student: add '
+                "dict(type='MeanTeacherHook') to custom_hooks")
+        cfg, teacher = self.semi_train_cfg, self.teacher
+        observe = getattr(self.perturbation, 'observes_teacher', False)
+        joint = observe or cfg['teacher_sees_labeled']
         inputs = torch.cat([labeled, weak]) if joint else weak
-        sp_labeled, sp_weak = superpixels
-        if sp_weak is not None and joint:
-            sp_weak = SuperpixelBatch.cat([sp_labeled, sp_weak])
-        context = nullcontext()
-        if collect_flow:
-            context = capture(self._classifier(teacher), 'output')
+        device = weak.device
+        sp = superpixels_of(teacher, weak_samples, device)
+        if sp is not None and joint:
+            sp = SuperpixelBatch.cat(
+                [superpixels_of(teacher, labeled_samples, device), sp])
+        context = capture(self._classifier(teacher),
+                          'output') if observe else nullcontext()
         was_training = teacher.training
-        teacher.train(self.semi_train_cfg['teacher_train_mode'])
-        with context as captured, pooling(teacher, sp_weak):
+        teacher.train(cfg['teacher_train_mode'])
+        with context as captured, pooling(teacher, sp):
             logits = teacher.decode_head(teacher.extract_feat(inputs))
         teacher.train(was_training)
-        logits = F.interpolate(logits[-weak.shape[0]:], weak.shape[-2:],
-                               mode='bilinear', align_corners=False)
-        conf, pseudo = logits.float().softmax(1).max(1)
-        pseudo[(conf <= self.semi_train_cfg['conf_thr']) |
-               (validity == IGNORE)] = IGNORE
-        if collect_flow:
-            self.flow_batch = self._flow_samples(captured['output'], labels,
-                                                 validity)
-        return pseudo
+        validity = _stack_maps(weak_samples) != IGNORE
+        if observe:
+            feats = captured['output']
+            size = feats.shape[-2:]
+            unlabeled = torch.where(resize_nearest(validity.long(), size) > 0,
+                                    -1, IGNORE)
+            self.perturbation.observe_teacher(feats, torch.cat(
+                [resize_nearest(_stack_maps(labeled_samples), size),
+                 unlabeled]))
+        logits = resize(logits[-weak.shape[0]:], weak.shape[-2:],
+                        mode='bilinear', align_corners=False)
+        return self.pseudo_labeler(logits.float().softmax(1), validity)
 
-    def _flow_samples(self, feats: torch.Tensor, labels: torch.Tensor,
-                      validity: torch.Tensor):
-        """Random ``(P, D)`` teacher features with labels (-1 = unlabeled)."""
-        size = feats.shape[-2:]
-        unlabeled = torch.where(resize_nearest(validity, size) == IGNORE,
-                                IGNORE, -1)
-        targets = torch.cat([resize_nearest(labels, size), unlabeled])
-        keep = targets.flatten() != IGNORE
-        pixels = feats.permute(0, 2, 3, 1).reshape(-1, feats.shape[1])[keep]
-        targets = targets.flatten()[keep]
-        limit = self.semi_train_cfg['flow_max_pixels']
-        if pixels.shape[0] > limit:
-            pick = torch.randperm(pixels.shape[0], device=pixels.device)
-            pixels, targets = pixels[pick[:limit]], targets[pick[:limit]]
-        return pixels.detach().float(), targets
+    def loss_by_gt(self, logits: torch.Tensor, feats: Tuple[torch.Tensor],
+                   samples: SampleList) -> Dict[str, torch.Tensor]:
+        """Supervised losses of the labeled part, ``sup.*``."""
+        losses = add_prefix(
+            self.student.decode_head.loss_by_feat(logits, samples), 'decode')
+        if self.student.with_auxiliary_head:
+            losses.update(
+                self.student._auxiliary_head_forward_train(feats, samples))
+        return _reweighted(losses, 'sup', self.semi_train_cfg['sup_weight'])
 
-    def _pseudo_samples(self, pseudo: torch.Tensor) -> SampleList:
-        return [SegDataSample(gt_sem_seg=PixelData(data=p[None]))
-                for p in pseudo]
+    def loss_by_pseudo_labels(self, logits: torch.Tensor,
+                              pseudo: torch.Tensor,
+                              weight: float) -> Dict[str, torch.Tensor]:
+        """Cross-entropy to the pseudo-labels averaged over the labelled
+        pixels (DDFP, UniMatch), times ``weight``."""
+        logits = resize(logits, pseudo.shape[-2:], mode='bilinear',
+                        align_corners=self.student.decode_head.align_corners)
+        total = F.cross_entropy(logits.float(), pseudo, ignore_index=IGNORE,
+                                reduction='sum')
+        count = (pseudo != IGNORE).sum().clamp_min(1)
+        return dict(loss_ce=total / count * weight)
+
+    def loss_by_perturbation(self, x: torch.Tensor, pseudo: torch.Tensor,
+                             superpixels: Optional[SuperpixelBatch],
+                             weight: float) -> Dict[str, torch.Tensor]:
+        """Perturb the strong views' classifier inputs ``x`` and supervise
+        the result by the same pseudo-labels."""
+        block = self._classifier(self.student)
+        head = self.student.decode_head
+        valid = resize_nearest(pseudo, x.shape[-2:]) != IGNORE
+        with auxiliary_bn(block, self.perturbation.aux_bn), pooling(
+                self.student, superpixels):
+            perturbed = self.perturbation(x, block, valid)
+            logits = head.cls_seg(block(perturbed))
+        return self.loss_by_pseudo_labels(logits, pseudo, weight)
 
     def loss(self, inputs: Dict[str, torch.Tensor],
              data_samples: Dict[str, SampleList]) -> Dict[str, torch.Tensor]:
-        """Supervised, pseudo-label and perturbation losses (see class)."""
+        """The steps of the class docs; returns their named losses."""
         if 'sup' not in inputs:
             raise ValueError(
                 'the batch has no labeled (sup) branch: check the '
@@ -259,17 +304,13 @@ class SemiSupervisedSegmentor(BaseSegmentor):
         phase = self.phase()
         sup_in, sup_samples = inputs['sup'], data_samples['sup']
         if not phase['semi'] or 'unsup_student' not in inputs:
-            losses = self.student.loss(sup_in, sup_samples)
-            return {k: v * cfg['sup_weight'] if 'loss' in k else v
-                    for k, v in add_prefix(losses, 'sup').items()}
-        validity = _stack_maps(data_samples['unsup_teacher'])
+            return _reweighted(self.student.loss(sup_in, sup_samples), 'sup',
+                               cfg['sup_weight'])
         device = sup_in.device
-        sp_sup = superpixels_of(self.student, sup_samples, device)
-        pseudo = self._teach(
-            inputs['unsup_teacher'], validity, sup_in,
-            _stack_maps(sup_samples), phase['flow'],
-            (sp_sup, superpixels_of(self.teacher,
-                                    data_samples['unsup_teacher'], device)))
+        weak_samples = data_samples['unsup_teacher']
+        pseudo = self.get_pseudo_labels(inputs['unsup_teacher'], weak_samples,
+                                        sup_in, sup_samples)
+        losses = pseudo_label_report(pseudo, weak_samples)
         strong = inputs['unsup_student']
         sp_strong = superpixels_of(self.student,
                                    data_samples['unsup_student'], device)
@@ -280,42 +321,34 @@ class SemiSupervisedSegmentor(BaseSegmentor):
                 sp_strong = sp_strong.cutmix(masks)
         num_sup = sup_in.shape[0]
         block = self._classifier(self.student)
+        sp_sup = superpixels_of(self.student, sup_samples, device)
         sp_all = None if sp_sup is None else SuperpixelBatch.cat(
             [sp_sup, sp_strong])
+        warm_up_bn = self.perturbation is not None and \
+            self.perturbation.aux_bn and not phase['perturb']
         with capture(block, 'input') as captured, pooling(
-                self.student, sp_all):
+                self.student, sp_all), auxiliary_bn(block, warm_up_bn,
+                                                    start=num_sup):
             feats = self.student.extract_feat(torch.cat([sup_in, strong]))
             logits = self.student.decode_head(feats)
-        head = self.student.decode_head
-        unsup_weight = cfg['unsup_weight']
-        losses = add_prefix(head.loss_by_feat(logits[:num_sup], sup_samples),
-                            'sup.decode')
-        if self.student.with_auxiliary_head:
-            losses.update(add_prefix(self.student._auxiliary_head_forward_train(
-                [f[:num_sup] for f in feats], sup_samples), 'sup'))
-        pseudo_samples = self._pseudo_samples(pseudo)
+        losses.update(self.loss_by_gt(logits[:num_sup],
+                                      [f[:num_sup] for f in feats],
+                                      sup_samples))
+        weight = self.unsup_weight()
+        losses['unsup.weight'] = torch.tensor(weight, device=device)
         if phase['perturb']:
             fraction = cfg['perturbed_fraction']
-            x = captured['input'][num_sup:]
-            valid = resize_nearest(pseudo, x.shape[-2:]) != IGNORE
-            with auxiliary_bn(block, self.perturbation.aux_bn), pooling(
-                    self.student, sp_strong):
-                perturbed = self.perturbation(x, block, valid)
-                perturbed_logits = head.cls_seg(block(perturbed))
-            losses.update(add_prefix(
-                self._weighted(head.loss_by_feat(perturbed_logits,
-                                                 pseudo_samples),
-                               unsup_weight * fraction), 'perturb.decode'))
-            unsup_weight *= 1 - fraction
-        losses.update(add_prefix(
-            self._weighted(head.loss_by_feat(logits[num_sup:],
-                                             pseudo_samples), unsup_weight),
-            'unsup.decode'))
-        for key in [k for k in losses if 'loss' in k and k.startswith('sup')]:
-            losses[key] = losses[key] * cfg['sup_weight']
-        losses['unsup.confident'] = (pseudo != IGNORE).float().mean()
+            losses.update(add_prefix(self.loss_by_perturbation(
+                captured['input'][num_sup:], pseudo, sp_strong,
+                weight * fraction), 'perturb.decode'))
+            weight *= 1 - fraction
+        losses.update(add_prefix(self.loss_by_pseudo_labels(
+            logits[num_sup:], pseudo, weight), 'unsup.decode'))
         return losses
 
-    @staticmethod
-    def _weighted(losses: dict, weight: float) -> dict:
-        return {k: v * weight if 'loss' in k else v for k, v in losses.items()}
+
+def _reweighted(losses: dict, prefix: str, weight: float) -> dict:
+    """``losses`` renamed ``<prefix>.<name>``, the ``loss*`` entries times
+    ``weight`` (mmdet's ``rename_loss_dict`` + ``reweight_loss_dict``)."""
+    return {f'{prefix}.{k}': v * weight if 'loss' in k else v
+            for k, v in losses.items()}

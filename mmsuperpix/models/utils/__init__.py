@@ -1,4 +1,5 @@
 from .association_implantation import AssociationImplantation
+from .auxiliary_estimator import AuxiliaryEstimator
 from .cutmix import cutmix, cutmix_boxes
 from .dual_batch_norm import (DualBatchNorm, auxiliary_bn, convert_to_dual_bn,
                               strip_auxiliary_bn)
@@ -9,7 +10,7 @@ from .superpixel_protocol import (grid_shape, predict_superpixel_batch,
                                   predict_superpixels)
 
 __all__ = [
-    'AssociationImplantation', 'DualBatchNorm', 'FrozenSuperpixelModel',
+    'AssociationImplantation', 'AuxiliaryEstimator', 'DualBatchNorm', 'FrozenSuperpixelModel',
     'LocalContextAttention', 'SuperpixelBatch',
     'auxiliary_bn', 'convert_to_dual_bn', 'cutmix', 'cutmix_boxes',
     'grid_shape', 'predict_superpixel_batch', 'predict_superpixels', 'strip_auxiliary_bn'

@@ -1,7 +1,7 @@
 """Main + auxiliary BatchNorm (AdvProp style), as DDFP's classifier uses."""
 from contextlib import contextmanager
 from copy import deepcopy
-from typing import Iterator
+from typing import Iterator, Optional
 
 import torch
 import torch.nn as nn
@@ -14,7 +14,9 @@ class DualBatchNorm(nn.Module):
     Perturbed features have other statistics than clean ones; DDFP
     normalises them with a separate (auxiliary) BN. ``main`` is the original
     layer (BN or SyncBN, unchanged class), ``aux`` a deep copy; the
-    :func:`auxiliary_bn` context selects ``aux``. A plain BN state dict
+    :func:`auxiliary_bn` context sends all samples, or the samples from a
+    given index on, through ``aux`` (DDFP's ``adv``, ``warm_up`` and ``mix``
+    modes), each copy computing its statistics on its own part. A plain BN state dict
     (``<name>.weight``...) loads into ``main``, and :func:`strip_auxiliary_bn`
     turns a state dict back into the plain layout, so checkpoints stay
     compatible with the unmodified model.
@@ -27,11 +29,17 @@ class DualBatchNorm(nn.Module):
         super().__init__()
         self.main = main
         self.aux = deepcopy(main)
-        self.use_aux = False
+        self.aux_from: Optional[int] = None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Normalise with the selected copy."""
-        return self.aux(x) if self.use_aux else self.main(x)
+        """Normalise samples ``[:aux_from]`` with ``main`` and the rest with
+        ``aux`` (all with ``main`` when ``aux_from`` is None)."""
+        start = self.aux_from
+        if start is None or start >= x.shape[0]:
+            return self.main(x)
+        if start <= 0:
+            return self.aux(x)
+        return torch.cat([self.main(x[:start]), self.aux(x[start:])])
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
         plain = [k for k in list(state_dict)
@@ -62,16 +70,19 @@ def convert_to_dual_bn(module: nn.Module) -> int:
 
 
 @contextmanager
-def auxiliary_bn(module: nn.Module, enabled: bool = True) -> Iterator[None]:
-    """Use the auxiliary BNs of ``module`` inside the ``with`` block."""
+def auxiliary_bn(module: nn.Module, enabled: bool = True,
+                 start: int = 0) -> Iterator[None]:
+    """Inside the ``with`` block, the dual BNs of ``module`` normalise the
+    batch samples from index ``start`` on with their auxiliary copy (all
+    samples for ``start=0``); nothing changes when not ``enabled``."""
     layers = [m for m in module.modules() if isinstance(m, DualBatchNorm)]
     for layer in layers:
-        layer.use_aux = enabled
+        layer.aux_from = start if enabled else None
     try:
         yield
     finally:
         for layer in layers:
-            layer.use_aux = False
+            layer.aux_from = None
 
 
 def strip_auxiliary_bn(state_dict: dict) -> dict:
