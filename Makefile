@@ -12,6 +12,7 @@ TORCH ?= torch==2.13.0
 WHEELHOUSE ?=
 DEMO_DATA := data/demo_voc  # the demo configs' data_root
 DEMO_CONFIG ?= configs/demo/ddfp_deeplabv3plus_r18w16-d8_1xb8-1500_demovoc-128x128.py
+DEMO_BASELINE ?= configs/demo/supervised_deeplabv3plus_r18w16-d8_1xb4-1500_demovoc-128x128.py
 DEMO_WORK_DIR ?= work_dirs/demo
 PYTEST_ARGS ?=
 
@@ -45,12 +46,15 @@ demo-data: $(DEMO_DATA)/meta.json
 $(DEMO_DATA)/meta.json: | $(STAMP)
 	$(VPY) tools/dataset_converters/make_demo_voc.py $(DEMO_DATA)
 
+# DDFP and, at the same budget and labeled split, the supervised-only
+# baseline it has to beat
 demo: install demo-data
+	$(VPY) tools/train.py $(DEMO_BASELINE) --work-dir $(DEMO_WORK_DIR)_supervised
 	$(VPY) tools/train.py $(DEMO_CONFIG) --work-dir $(DEMO_WORK_DIR)
-	$(VPY) tools/analysis_tools/summarize_run.py $(DEMO_WORK_DIR)
+	$(VPY) tools/analysis_tools/summarize_run.py $(DEMO_WORK_DIR) --baseline $(DEMO_WORK_DIR)_supervised
 
 test: install
 	$(VPY) -m pytest tests $(PYTEST_ARGS)
 
 clean-demo:
-	rm -rf $(DEMO_WORK_DIR)
+	rm -rf $(DEMO_WORK_DIR) $(DEMO_WORK_DIR)_supervised

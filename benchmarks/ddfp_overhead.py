@@ -30,7 +30,7 @@ CONFIGS = {
 
 
 def seconds_per_iteration(name: str, iters: int, warmup: int,
-                          work_dir: str) -> float:
+                          work_dir: str, data_root: str = None) -> float:
     options = {
         'train_cfg.max_iters': iters,
         'train_cfg.val_interval': iters + 1,
@@ -40,6 +40,8 @@ def seconds_per_iteration(name: str, iters: int, warmup: int,
         'default_hooks.logger.interval': iters,
         'log_level': 'WARNING',
     }
+    if data_root:
+        options['data_root'] = data_root
     cfg = load_run_config(osp.join(REPO, 'configs', 'demo', CONFIGS[name]),
                           options, osp.join(work_dir, name.replace(' ', '_')))
     cfg.custom_hooks = [h for h in cfg.custom_hooks
@@ -55,11 +57,12 @@ def main():
     parser.add_argument('--iters', type=int, default=30)
     parser.add_argument('--warmup', type=int, default=5)
     parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--data-root', help="default: the configs' data_root")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     with tempfile.TemporaryDirectory() as work_dir:
         seconds = {name: seconds_per_iteration(name, args.iters, args.warmup,
-                                               work_dir)
+                                               work_dir, args.data_root)
                    for name in CONFIGS}
     print(f'\ndemo configs, batch 4 labeled + 4 unlabeled at 128x128, '
           f'{args.threads} threads, median of iterations '

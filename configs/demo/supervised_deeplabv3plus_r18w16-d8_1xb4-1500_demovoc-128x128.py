@@ -2,7 +2,7 @@
 # alone (4 labeled images per iteration, as in the semi-supervised batch),
 # same model, augmentation and schedule.
 _base_ = ['./deeplabv3plus_r18w16-d8_1xb8-1500_demovoc-128x128.py']
-labeled_split = '50'
+labeled_split = '25'
 train_dataloader = dict(
     batch_size=4,
     dataset=dict(

@@ -68,7 +68,8 @@ def fill_placeholders(cfg: Config) -> None:
     e.g. ``crop_size=(128, 128)`` for ``RandomCrop(crop_size='${crop_size}')``;
     inside a longer string the value is substituted as text.
     ``'${name*0.1}'`` is a share of a numeric value, rounded to an integer
-    when the value is one: ``sup_only_iters='${max_iters*0.1}'`` follows
+    (at least 1 if positive) when the value is one:
+    ``sup_only_iters='${max_iters*0.1}'`` follows
     ``--cfg-options max_iters=3000`` (a schedule written relative to the
     training budget).
 
@@ -92,7 +93,11 @@ def fill_placeholders(cfg: Config) -> None:
                 f'placeholder {match.group(0)} in {where!r} takes a share of '
                 f'{name}={value!r}, which is not a number')
         scaled = value * float(share)
-        return int(round(scaled)) if isinstance(value, int) else scaled
+        if not isinstance(value, int):
+            return scaled
+        # a positive share of a positive count stays >= 1 (a 6-iteration
+        # test run keeps a non-empty warm-up)
+        return max(int(round(scaled)), 1) if scaled > 0 else int(round(scaled))
 
     def fill(value: Any) -> Any:
         if isinstance(value, str):

@@ -54,7 +54,8 @@ def _by_scale(series: Series) -> List[Series]:
 
 
 def plot_training_curves(scalars_path: str, out_file: str) -> str:
-    """Draw losses, learning rate and validation metrics to one PNG.
+    """Draw losses, learning rate, pseudo-label diagnostics (semi-supervised
+    runs with reference labels) and validation metrics to one PNG.
 
     Args:
         scalars_path (str): ``<work_dir>/<timestamp>/vis_data/scalars.json``.
@@ -69,9 +70,18 @@ def plot_training_curves(scalars_path: str, out_file: str) -> str:
             '(the default visualizer) so mmengine logs scalars there.')
     train, val = read_scalars(scalars_path)
     losses = {k: v for k, v in train.items() if 'loss' in k}
+    overall = ('pseudo.precision', 'pseudo.recall', 'pseudo.coverage')
     panels = [('training losses', losses, True),
               ('learning rate', {'lr': train['lr']} if 'lr' in train else {},
-               False)]
+               False),
+              ('pseudo-labels', {k: train[k] for k in overall if k in train},
+               False),
+              ('pseudo-label precision per class', {
+                  k: v for k, v in train.items()
+                  if k.startswith('pseudo.precision.c')}, False),
+              ('pseudo-label recall per class', {
+                  k: v for k, v in train.items()
+                  if k.startswith('pseudo.recall.c')}, False)]
     panels += [('validation', group, False) for group in _by_scale(val)]
     panels = [p for p in panels if p[1]]
     fig = Figure(figsize=(5 * max(len(panels), 1), 4), tight_layout=True)

@@ -1,5 +1,7 @@
 """One top-level ``data_root``, ``crop_size`` and ``labeled_split`` steer
-every dataset, transform and data preprocessor of every shipped config, and
+every dataset, transform and data preprocessor of every shipped config; one
+``max_iters`` rescales the schedules and phases of the configs written
+relative to it, one ``num_classes`` reaches every head and DDFP's flow; and
 ``fill_placeholders`` keeps the type of a value that fills a whole string."""
 import glob
 import os.path as osp
@@ -100,6 +102,74 @@ def test_a_whole_placeholder_keeps_the_value_type():
     fill_placeholders(cfg)
     assert cfg.t.crop == (3, 4) and isinstance(cfg.t.crop, tuple)
     assert cfg.t.path == '/r/a_2.txt' and cfg.t.ids == [2]
+
+
+def test_a_share_placeholder_scales_a_number():
+    cfg = Config(dict(max_iters=1500, lr=0.5,
+                      t=dict(start='${max_iters*0.2}', end='${max_iters}',
+                             half='${lr*0.5}', text='at ${max_iters*0.1}')))
+    fill_placeholders(cfg)
+    assert cfg.t.start == 300 and isinstance(cfg.t.start, int)
+    assert cfg.t.end == 1500 and cfg.t.half == 0.25
+    assert cfg.t.text == 'at 150'
+    bad = Config(dict(name='x', t=dict(v='${name*0.5}')))
+    with pytest.raises(ConfigError, match='not a number'):
+        fill_placeholders(bad)
+
+
+BUDGETED = [c for c in RUNNABLE if 'max_iters' in Config.fromfile(
+    osp.join(REPO, c)) and not c.startswith(osp.join('configs', 'scn')) and
+    not c.startswith(osp.join('configs', 'ainet'))]
+
+
+def schedule_ends(cfg: Config) -> list:
+    return [s['end'] for s in cfg.param_scheduler if 'end' in s]
+
+
+@pytest.mark.parametrize('key', ['max_iters', 'train_cfg.max_iters'])
+@pytest.mark.parametrize('config', BUDGETED)
+def test_one_budget_override_rescales_schedule_and_phases(config, key):
+    cfg = load(config)
+    base = cfg.train_cfg.max_iters
+    scaled = load(config, **{key: 2 * base})
+    assert scaled.train_cfg.max_iters == 2 * base
+    assert max(schedule_ends(scaled)) == 2 * max(schedule_ends(cfg))
+    assert scaled.train_cfg.val_interval == pytest.approx(
+        2 * cfg.train_cfg.val_interval, abs=1)
+    semi = cfg.model.get('semi_train_cfg')
+    if semi:
+        for phase in ('sup_only_iters', 'perturb_start_iter'):
+            assert scaled.model.semi_train_cfg[phase] == pytest.approx(
+                2 * semi[phase], abs=1)
+
+
+def test_demo_and_voc_semi_configs_follow_the_budget():
+    assert 'configs/demo/ddfp_deeplabv3plus_r18w16-d8_1xb8-1500_demovoc-' \
+        '128x128.py' in BUDGETED
+    assert 'configs/ddfp/ddfp_deeplabv3plus_r101-d16_4xb8-80e_voc12aug-' \
+        '513x513.py' in BUDGETED
+
+
+def head_classes(node: Any) -> Iterator[Any]:
+    """``num_classes`` of every head and ``num_components`` of flows."""
+    if isinstance(node, dict):
+        for key in ('num_classes', 'num_components'):
+            if key in node:
+                yield node[key]
+        for value in node.values():
+            yield from head_classes(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from head_classes(value)
+
+
+@pytest.mark.parametrize('config', [
+    c for c in RUNNABLE if 'num_classes' in Config.fromfile(osp.join(REPO, c))
+])
+def test_num_classes_reaches_every_head_and_the_flow(config):
+    cfg = load(config, num_classes=11)
+    found = list(head_classes(cfg.model.to_dict()))
+    assert found and found == [11] * len(found), found
 
 
 def test_an_undefined_placeholder_names_the_key():

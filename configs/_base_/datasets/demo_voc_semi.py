@@ -5,7 +5,7 @@
 # the scales, the crop and the loader sizes differ.
 dataset_type = 'VOCSplitDataset'
 data_root = 'data/demo_voc/VOC2012'
-labeled_split = '50'
+labeled_split = '25'
 crop_size = (128, 128)
 geometric = [
     dict(type='RandomRelativeResize', ratio_range=(0.75, 1.5)),

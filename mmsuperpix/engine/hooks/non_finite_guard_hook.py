@@ -33,8 +33,8 @@ class NonFiniteGuardHook(Hook):
       model's state dict (teacher and flow included) must be finite; a
       loss can stay finite for one step after the weights overflow.
 
-    DDFP's flow skips its own non-finite steps (``AuxiliaryEstimatorHook``); its NLL is
-    not a log variable of the model and is not checked here.
+    DDFP's flow skips its own non-finite steps (``AuxiliaryEstimatorHook``);
+    its NLL is not a log variable of the model and is not checked here.
     """
     priority = 'VERY_HIGH'
 

@@ -3,12 +3,7 @@ import torch
 import torch.nn as nn
 
 from mmsuperpix.registry import MODELS
-
-#: Label value of pixels that carry no pseudo-label (mmseg's ignore index).
-IGNORE_INDEX = 255
-#: In an unlabeled sample's validity map (``LoadUnlabeledValidity``): a
-#: valid pixel whose true label is unknown (255 there marks padding).
-UNKNOWN_LABEL = 254
+from .label_values import IGNORE_INDEX
 
 
 @MODELS.register_module()

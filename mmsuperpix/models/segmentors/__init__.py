@@ -1,4 +1,6 @@
 from .semi_supervised_segmentor import SemiSupervisedSegmentor
 from .superpixel_segmentor import SuperpixelSegmentor
+from .teacher_student_base import TeacherStudentBase
 
-__all__ = ['SemiSupervisedSegmentor', 'SuperpixelSegmentor']
+__all__ = ['SemiSupervisedSegmentor', 'SuperpixelSegmentor',
+           'TeacherStudentBase']

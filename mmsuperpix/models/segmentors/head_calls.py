@@ -1,7 +1,8 @@
 """Context managers around decode-head calls of the semi-supervised
-segmentor: capture a block's input/output, pool with superpixels."""
+segmentor: replace a block's input, capture its output, pool with
+superpixels."""
 from contextlib import contextmanager, nullcontext
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 import torch
 import torch.nn as nn
@@ -11,16 +12,35 @@ from ..utils.superpixel_batch import SuperpixelBatch
 
 
 @contextmanager
-def capture(module: nn.Module, what: str) -> Iterator[dict]:
-    """Record the first input or the output of ``module``'s next call."""
+def capture_output(module: nn.Module) -> Iterator[dict]:
+    """Record the output of ``module``'s next call as ``['output']``."""
     store = {}
 
     def hook(_, args, output):
-        store.setdefault(what, args[0] if what == 'input' else output)
+        store.setdefault('output', output)
 
     handle = module.register_forward_hook(hook)
     try:
         yield store
+    finally:
+        handle.remove()
+
+
+@contextmanager
+def replace_input(module: nn.Module,
+                  edit: Callable[[torch.Tensor], torch.Tensor]
+                  ) -> Iterator[None]:
+    """Feed ``module``'s next call ``edit(input)`` instead of its first
+    input; ``edit`` may call ``module`` itself (the hook is gone by then)."""
+    handle = None
+
+    def hook(_, args):
+        handle.remove()
+        return (edit(args[0]), *args[1:])
+
+    handle = module.register_forward_pre_hook(hook)
+    try:
+        yield
     finally:
         handle.remove()
 

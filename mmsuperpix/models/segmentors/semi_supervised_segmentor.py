@@ -3,13 +3,12 @@ with an optional feature perturbation (DDFP, dropout)."""
 import math
 from contextlib import nullcontext
 from copy import deepcopy
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.logging import MessageHub
-from mmseg.models.segmentors import BaseSegmentor
 from mmseg.models.utils import resize
 from mmseg.utils import (ConfigType, OptConfigType, OptMultiConfig,
                          SampleList, add_prefix)
@@ -19,8 +18,10 @@ from ..pseudo_labels import IGNORE_INDEX as IGNORE
 from ..utils.cutmix import cutmix, cutmix_boxes
 from ..utils.dual_batch_norm import auxiliary_bn, convert_to_dual_bn
 from ..utils.superpixel_batch import SuperpixelBatch, resize_nearest
-from .head_calls import capture, pooling, superpixels_of
+from .head_calls import (capture_output, pooling, replace_input,
+                         superpixels_of)
 from .pseudo_label_report import pseudo_label_report
+from .teacher_student_base import TeacherStudentBase
 
 DEFAULT_SEMI_TRAIN_CFG = dict(
     sup_only_iters=0,  # supervised warm-up before the teacher is used
@@ -45,7 +46,7 @@ def _stack_maps(samples: SampleList, field: str = 'gt_sem_seg'
 
 
 @MODELS.register_module()
-class SemiSupervisedSegmentor(BaseSegmentor):
+class SemiSupervisedSegmentor(TeacherStudentBase):
     """Student + teacher around any mmseg segmentor config.
 
     Training batches come from ``MultiBranchDataPreprocessor`` with branches
@@ -68,11 +69,12 @@ class SemiSupervisedSegmentor(BaseSegmentor):
       averaged over the pseudo-labelled pixels, as DDFP and UniMatch do,
       weighted ``unsup_weight`` ramped up over ``unsup_rampup_iters``);
     - from ``perturb_start_iter`` with a ``feature_perturbation``:
-      :meth:`loss_by_perturbation`, the features entering the decode
-      head's ``classifier`` block for the strong views perturbed,
-      classified again and supervised by the same pseudo-labels; the
-      unsup weight is split ``(1 - perturbed_fraction,
-      perturbed_fraction)`` between clean and perturbed (DDFP: 0.5 / 0.5).
+      :meth:`perturb_features` appends perturbed copies of the strong
+      views' features entering the decode head's ``classifier`` block, so
+      the same forward pass classifies them, and the same pseudo-labels
+      supervise them; the unsup weight is split ``(1 -
+      perturbed_fraction, perturbed_fraction)`` between clean and perturbed
+      (DDFP: 0.5 / 0.5).
 
     BN routing follows DDFP's code when the perturbation has an auxiliary
     BN: between the warm-up and the perturbation's start the strong views
@@ -84,9 +86,8 @@ class SemiSupervisedSegmentor(BaseSegmentor):
 
     The teacher is updated by ``MeanTeacherHook`` in the mode
     ``semi_train_cfg['teacher']`` names (``'student'``: DDFP's effective
-    behaviour; ``'ema'``: mean teacher). Validation and prediction use
-    ``semi_test_cfg['predict_on']`` (``'teacher'`` or ``'student'``, see
-    ``TeacherStudentValLoop``); both are plain mmseg segmentors.
+    behaviour; ``'ema'``: mean teacher). Validation and prediction follow
+    :class:`TeacherStudentBase` (``semi_test_cfg['predict_on']``).
 
     Args:
         segmentor (dict): The student's mmseg segmentor config (e.g.
@@ -155,42 +156,6 @@ class SemiSupervisedSegmentor(BaseSegmentor):
                 'bottleneck for PSP/ASPP heads, fusion_conv for SegFormer)')
         return block
 
-    def _predictor(self) -> nn.Module:
-        which = self.semi_test_cfg['predict_on']
-        if which not in ('teacher', 'student'):
-            raise ValueError(f"predict_on must be 'teacher' or 'student', "
-                             f'got {which!r}')
-        return getattr(self, which)
-
-    def extract_feat(self, inputs: torch.Tensor):
-        """Features of the model chosen by ``predict_on``."""
-        return self._predictor().extract_feat(inputs)
-
-    def encode_decode(self, inputs: torch.Tensor,
-                      batch_img_metas: List[dict]) -> torch.Tensor:
-        """Logits of the model chosen by ``predict_on``."""
-        return self._predictor().encode_decode(inputs, batch_img_metas)
-
-    def _forward(self, inputs, data_samples=None):
-        return self._predictor()._forward(inputs, data_samples)
-
-    def predict(self, inputs: torch.Tensor,
-                data_samples: Optional[SampleList] = None) -> SampleList:
-        """Plain mmseg prediction of the teacher or the student."""
-        return self._predictor().predict(inputs, data_samples)
-
-    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
-        keys = [k for k in state_dict if k.startswith(prefix)]
-        if keys and not any(k[len(prefix):].startswith(('student.',
-                                                        'teacher.'))
-                            for k in keys):
-            for key in keys:  # a plain segmentor checkpoint: load it twice
-                value = state_dict.pop(key)
-                name = key[len(prefix):]
-                state_dict[f'{prefix}student.{name}'] = value
-                state_dict[f'{prefix}teacher.{name}'] = value.clone()
-        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
-
     def phase(self, iteration: Optional[int] = None) -> Dict[str, bool]:
         """Which parts are on at ``iteration`` (default: the current one)."""
         t = self._iteration() if iteration is None else iteration
@@ -236,8 +201,8 @@ class SemiSupervisedSegmentor(BaseSegmentor):
         if sp is not None and joint:
             sp = SuperpixelBatch.cat(
                 [superpixels_of(teacher, labeled_samples, device), sp])
-        context = capture(self._classifier(teacher),
-                          'output') if observe else nullcontext()
+        context = capture_output(
+            self._classifier(teacher)) if observe else nullcontext()
         was_training = teacher.training
         teacher.train(cfg['teacher_train_mode'])
         with context as captured, pooling(teacher, sp):
@@ -278,19 +243,18 @@ class SemiSupervisedSegmentor(BaseSegmentor):
         count = (pseudo != IGNORE).sum().clamp_min(1)
         return dict(loss_ce=total / count * weight)
 
-    def loss_by_perturbation(self, x: torch.Tensor, pseudo: torch.Tensor,
-                             superpixels: Optional[SuperpixelBatch],
-                             weight: float) -> Dict[str, torch.Tensor]:
-        """Perturb the strong views' classifier inputs ``x`` and supervise
-        the result by the same pseudo-labels."""
+    def perturb_features(self, x: torch.Tensor, num_clean: int,
+                         pseudo: torch.Tensor) -> torch.Tensor:
+        """Classifier input ``x`` (N, C, h, w) with the strong views'
+        perturbed features appended: ``(N + n, C, h, w)`` for the last
+        ``n = N - num_clean`` (DDFP's ``mix`` pass: clean and perturbed go
+        through the classifier in one call; the appended part uses the
+        auxiliary BN when the perturbation asks)."""
         block = self._classifier(self.student)
-        head = self.student.decode_head
         valid = resize_nearest(pseudo, x.shape[-2:]) != IGNORE
-        with auxiliary_bn(block, self.perturbation.aux_bn), pooling(
-                self.student, superpixels):
-            perturbed = self.perturbation(x, block, valid)
-            logits = head.cls_seg(block(perturbed))
-        return self.loss_by_pseudo_labels(logits, pseudo, weight)
+        with auxiliary_bn(block, self.perturbation.aux_bn):
+            perturbed = self.perturbation(x[num_clean:], block, valid)
+        return torch.cat([x, perturbed])
 
     def loss(self, inputs: Dict[str, torch.Tensor],
              data_samples: Dict[str, SampleList]) -> Dict[str, torch.Tensor]:
@@ -319,16 +283,21 @@ class SemiSupervisedSegmentor(BaseSegmentor):
             strong, pseudo = cutmix(strong, pseudo, masks)
             if sp_strong is not None:
                 sp_strong = sp_strong.cutmix(masks)
-        num_sup = sup_in.shape[0]
+        num_sup, num_strong = sup_in.shape[0], strong.shape[0]
         block = self._classifier(self.student)
         sp_sup = superpixels_of(self.student, sup_samples, device)
+        perturb = phase['perturb']
         sp_all = None if sp_sup is None else SuperpixelBatch.cat(
-            [sp_sup, sp_strong])
-        warm_up_bn = self.perturbation is not None and \
-            self.perturbation.aux_bn and not phase['perturb']
-        with capture(block, 'input') as captured, pooling(
-                self.student, sp_all), auxiliary_bn(block, warm_up_bn,
-                                                    start=num_sup):
+            [sp_sup, sp_strong] + [sp_strong] * perturb)
+        aux_bn = self.perturbation is not None and self.perturbation.aux_bn
+        # BN routing (DDFP's code): before the perturbation starts the
+        # strong views use the auxiliary BN ('warm_up'); afterwards only
+        # the perturbed copies do ('mix')
+        aux_start = num_sup + num_strong if perturb else num_sup
+        edit = replace_input(block, lambda x: self.perturb_features(
+            x, num_sup, pseudo)) if perturb else nullcontext()
+        with edit, pooling(self.student, sp_all), auxiliary_bn(
+                block, aux_bn, start=aux_start):
             feats = self.student.extract_feat(torch.cat([sup_in, strong]))
             logits = self.student.decode_head(feats)
         losses.update(self.loss_by_gt(logits[:num_sup],
@@ -336,16 +305,16 @@ class SemiSupervisedSegmentor(BaseSegmentor):
                                       sup_samples))
         weight = self.unsup_weight()
         losses['unsup.weight'] = torch.tensor(weight, device=device)
-        if phase['perturb']:
+        if perturb:
             fraction = cfg['perturbed_fraction']
-            losses.update(add_prefix(self.loss_by_perturbation(
-                captured['input'][num_sup:], pseudo, sp_strong,
-                weight * fraction), 'perturb.decode'))
+            losses.update(add_prefix(self.loss_by_pseudo_labels(
+                logits[num_sup + num_strong:], pseudo, weight * fraction),
+                'perturb.decode'))
             weight *= 1 - fraction
         losses.update(add_prefix(self.loss_by_pseudo_labels(
-            logits[num_sup:], pseudo, weight), 'unsup.decode'))
+            logits[num_sup:num_sup + num_strong], pseudo, weight),
+            'unsup.decode'))
         return losses
-
 
 def _reweighted(losses: dict, prefix: str, weight: float) -> dict:
     """``losses`` renamed ``<prefix>.<name>``, the ``loss*`` entries times

@@ -74,15 +74,18 @@ def auxiliary_bn(module: nn.Module, enabled: bool = True,
                  start: int = 0) -> Iterator[None]:
     """Inside the ``with`` block, the dual BNs of ``module`` normalise the
     batch samples from index ``start`` on with their auxiliary copy (all
-    samples for ``start=0``); nothing changes when not ``enabled``."""
+    samples for ``start=0``); nothing changes when not ``enabled``. The
+    previous routing is restored on exit, so the contexts nest."""
     layers = [m for m in module.modules() if isinstance(m, DualBatchNorm)]
-    for layer in layers:
-        layer.aux_from = start if enabled else None
+    before = [layer.aux_from for layer in layers]
+    if enabled:
+        for layer in layers:
+            layer.aux_from = start
     try:
         yield
     finally:
-        for layer in layers:
-            layer.aux_from = None
+        for layer, previous in zip(layers, before):
+            layer.aux_from = previous
 
 
 def strip_auxiliary_bn(state_dict: dict) -> dict:
