@@ -22,7 +22,9 @@ PLAIN = osp.join(REPO, 'configs', 'demo',
 
 def tiny_options(demo_root, iters):
     loader = ['num_workers=0', 'persistent_workers=False']
+    # num_classes: one key for every head and the flow (demo labels <= 15)
     return [f'data_root={osp.join(demo_root, "VOC2012")}', 'labeled_split=2',
+            'num_classes=16',
             f'train_cfg.max_iters={iters}', f'train_cfg.val_interval={iters}',
             'train_dataloader.batch_size=4',
             'train_dataloader.sampler.batch_size=4',
@@ -128,7 +130,8 @@ def test_exported_teacher_is_a_plain_mmseg_model(ddfp_run, demo_root,
     proc = run_tool([
         'tools/test.py', PLAIN, out, '--work-dir', str(tmp_path / 'test'),
         '--cfg-options', f'test_dataloader.dataset.data_root='
-        f'{osp.join(demo_root, "VOC2012")}', 'test_dataloader.num_workers=0',
+        f'{osp.join(demo_root, "VOC2012")}', 'num_classes=16',
+        'test_dataloader.num_workers=0',
         'test_dataloader.persistent_workers=False'])
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert 'mIoU' in proc.stdout + proc.stderr

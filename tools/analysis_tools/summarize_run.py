@@ -66,6 +66,11 @@ def main():
         metrics = '  '.join(f'{k}: {vs[-1]:.2f}'
                             for k, (_, vs) in sorted(val.items()))
         print(f'validation @{step:<5}: {metrics}')
+        best = {k: max(zip(vs, steps)) for k, (steps, vs) in val.items()
+                if k.endswith('mIoU')}
+        if best:  # what DDFP's code reports: the best of every evaluation
+            print('best            : ' + '  '.join(
+                f'{k}: {v:.2f} @{i}' for k, (v, i) in sorted(best.items())))
     if args.baseline:
         compare(val, args.baseline)
 
