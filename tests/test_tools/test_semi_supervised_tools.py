@@ -7,11 +7,12 @@ import os
 import os.path as osp
 import re
 import shutil
+import sys
 
 import pytest
 import torch
 
-from conftest import REPO, run_tool
+from conftest import REPO, free_port, run, run_tool
 from mmsuperpix.utils import load_local_checkpoint
 
 DDFP = osp.join(REPO, 'configs', 'demo',
@@ -190,3 +191,16 @@ def test_diverging_run_stops_and_saves_no_nan(demo_root, tmp_path):
         for key, value in load_local_checkpoint(path)['state_dict'].items():
             if value.is_floating_point():
                 assert torch.isfinite(value).all(), (path, key)
+
+
+def test_ddfp_trains_on_two_cpu_processes(demo_root, tmp_path):
+    """torchrun + gloo: the flow's gradients and the adaptive thresholds'
+    statistics are reduced over ranks without a hang."""
+    work_dir = str(tmp_path / 'dist')
+    proc = run(['bash', 'tools/dist_train.sh', DDFP, '2', '--work-dir',
+                work_dir, '--cfg-options', *tiny_options(demo_root, 3)],
+               env=dict(PYTHON=sys.executable, PORT=str(free_port())))
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-5000:]
+    log = log_of(work_dir)
+    assert 'Distributed training: True' in log
+    assert 'perturb.decode.loss_ce' in log and 'perturbation.nll' in log
