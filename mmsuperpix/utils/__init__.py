@@ -3,13 +3,15 @@ from .checkpoint_loading import (CheckpointError,
                                  add_unsafe_checkpoint_argument,
                                  load_local_checkpoint,
                                  set_unsafe_checkpoint_loading)
-from .config_check import (ConfigError, check_cfg_options,
-                           check_component_types, check_weight_files)
+from .config_check import (check_cfg_options, check_component_types,
+                           check_weight_files)
+from .config_errors import ConfigError
 from .data_check import check_datasets
 from .dist import replace_sync_bn, setup_cpu_distributed, shutdown_distributed
 from .resume_checkpoint import checkpoint_damage, find_resume_checkpoint
+from .placeholders import fill_placeholders
 from .run_config import (add_run_arguments, export_local_rank,
-                         fill_placeholders, load_run_config)
+                         load_run_config)
 from .run_safeguards import add_run_safeguards
 
 __all__ = [

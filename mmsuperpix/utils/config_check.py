@@ -18,9 +18,8 @@ from mmengine.config import Config
 from mmengine.logging import print_log
 from mmengine.registry import Registry, init_default_scope
 
-
-class ConfigError(ValueError):
-    """A config or ``--cfg-options`` entry that cannot work as written."""
+from .config_errors import ConfigError
+from .placeholders import whole_placeholder_value
 
 
 def _close(word: str, candidates: Sequence[str], cutoff: float) -> List[str]:
@@ -170,7 +169,10 @@ def check_cfg_options(cfg: Config, options: Dict[str, Any]) -> None:
                 break
             node = node[part]
         else:
-            options[full_key] = _typed_value(full_key, node, options[full_key])
+            # a late-bound '${max_iters}' is checked as the number it stands for
+            bound = whole_placeholder_value(cfg, node)
+            options[full_key] = _typed_value(
+                full_key, node if bound is None else bound, options[full_key])
     if merge_error is not None:
         raise ConfigError(f'--cfg-options cannot be merged: {merge_error}')
 

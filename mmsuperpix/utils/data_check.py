@@ -13,7 +13,7 @@ from typing import List
 from mmengine.config import Config
 from mmengine.registry import DATASETS, init_default_scope
 
-from .config_check import ConfigError
+from .config_errors import ConfigError
 
 
 def dataloaders_used(cfg: Config, phase: str) -> List[str]:

@@ -1,10 +1,8 @@
 """The config handling shared by ``tools/train.py`` and ``tools/test.py``."""
 import argparse
-import copy
 import inspect
 import os
 import os.path as osp
-import re
 from typing import Any, Optional
 
 from mmengine.config import Config, DictAction
@@ -12,9 +10,12 @@ from mmengine.runner import Runner
 
 from .checkpoint_loading import (add_unsafe_checkpoint_argument,
                                  set_unsafe_checkpoint_loading)
-from .config_check import (ConfigError, check_cfg_options,
+from .config_check import (check_cfg_options,
                            check_component_types, check_weight_files)
+from .config_errors import ConfigError
 from .dist import setup_cpu_distributed
+from .placeholders import (fill_placeholders, placeholder_names,
+                           walk_values)
 from .run_safeguards import add_run_safeguards
 
 
@@ -52,99 +53,12 @@ def export_local_rank(args: argparse.Namespace) -> None:
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
 
 
-_PLACEHOLDER = re.compile(
-    r'\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\*([0-9]*\.?[0-9]+))?\}')
-
-
-def fill_placeholders(cfg: Config) -> None:
-    """Replace ``${name}`` in the config's strings by top-level ``cfg.name``.
-
-    mmengine resolves variables when the file is read, so
-    ``--cfg-options labeled_split=366`` cannot change a path built from
-    ``labeled_split`` in the file. Writing the path as
-    ``'splits/${labeled_split}/labeled.txt'`` defers the substitution to
-    here, after the options are merged. A string that is exactly
-    ``'${name}'`` becomes (a copy of) the value itself, keeping its type,
-    e.g. ``crop_size=(128, 128)`` for ``RandomCrop(crop_size='${crop_size}')``;
-    inside a longer string the value is substituted as text.
-    ``'${name*0.1}'`` is a share of a numeric value, rounded to an integer
-    (at least 1 if positive) when the value is one:
-    ``sup_only_iters='${max_iters*0.1}'`` follows
-    ``--cfg-options max_iters=3000`` (a schedule written relative to the
-    training budget).
-
-    Raises:
-        ConfigError: For a placeholder with no top-level key, or a share of
-            a value that is not a number.
-    """
-
-    def value_of(match: re.Match, where: str) -> Any:
-        name, share = match.groups()
-        if name not in cfg:
-            raise ConfigError(
-                f'placeholder ${{{name}}} in {where!r} has no top-level '
-                f'config key {name!r}; define it or pass --cfg-options '
-                f'{name}=...')
-        value = cfg[name]
-        if share is None:
-            return value
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(
-                f'placeholder {match.group(0)} in {where!r} takes a share of '
-                f'{name}={value!r}, which is not a number')
-        scaled = value * float(share)
-        if not isinstance(value, int):
-            return scaled
-        # a positive share of a positive count stays >= 1 (a 6-iteration
-        # test run keeps a non-empty warm-up)
-        return max(int(round(scaled)), 1) if scaled > 0 else int(round(scaled))
-
-    def fill(value: Any) -> Any:
-        if isinstance(value, str):
-            whole = _PLACEHOLDER.fullmatch(value)
-            if whole:
-                return copy.deepcopy(value_of(whole, value))
-            return _PLACEHOLDER.sub(
-                lambda match: str(value_of(match, value)), value)
-        if isinstance(value, dict):
-            for key in value:
-                value[key] = fill(value[key])
-            return value
-        if isinstance(value, list):
-            value[:] = [fill(v) for v in value]
-            return value
-        if isinstance(value, tuple):
-            return type(value)(fill(v) for v in value)
-        return value
-
-    for key in list(cfg.keys()):
-        cfg[key] = fill(cfg[key])
-
-
 #: Top-level keys read after the file is parsed: the Runner's arguments
 #: and what the tools and mmengine's Config use themselves.
 _READ_KEYS = {
     *inspect.signature(Runner.__init__).parameters, 'runner_type',
     'custom_imports', 'tta_model', 'tta_pipeline', 'allow_unsafe_checkpoint'
 }
-
-
-def _walk_values(node: Any, path: str = ''):
-    """``(dotted path, value)`` of every leaf of a config tree."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _walk_values(value, f'{path}.{key}' if path else key)
-    elif isinstance(node, (list, tuple)):
-        for i, value in enumerate(node):
-            yield from _walk_values(value, f'{path}.{i}')
-    else:
-        yield path, node
-
-
-def _placeholder_names(tree: dict) -> set:
-    """Names of the top-level keys that ``${name}`` placeholders use."""
-    return {name for _, value in _walk_values(tree) if isinstance(value, str)
-            for name, _ in _PLACEHOLDER.findall(value)}
 
 
 def check_helper_variables(cfg: Config, options: dict) -> None:
@@ -161,13 +75,14 @@ def check_helper_variables(cfg: Config, options: dict) -> None:
         ConfigError: Naming the key and the entries that hold its value.
     """
     tree = cfg.to_dict()
-    used = _placeholder_names(tree)
+    used = placeholder_names(tree)
     for key in options:
         name = key.split('.')[0]
-        if name not in tree or name in _READ_KEYS or name in used:
+        if name not in tree or name in _READ_KEYS or name in used or \
+                name == 'num_classes':  # follow_num_classes sets it
             continue
         value = tree[name]
-        holders = [path for path, leaf in _walk_values(
+        holders = [path for path, leaf in walk_values(
             {k: v for k, v in tree.items() if k != name})
                    if leaf == value and type(leaf) is type(value)
                    and path.split('.')[0] in _READ_KEYS][:4]
@@ -193,9 +108,47 @@ def follow_budget(cfg: Config, options: dict) -> None:
     if 'train_cfg.max_iters' not in options or 'max_iters' in options or \
             'max_iters' not in cfg:
         return
-    if 'max_iters' in _placeholder_names(cfg.to_dict()):
+    if 'max_iters' in placeholder_names(cfg.to_dict()):
         cfg.max_iters = options['train_cfg.max_iters']
         cfg.train_cfg.max_iters = '${max_iters}'
+
+
+def _set_num_classes(node: Any, value: int) -> int:
+    """Set every ``num_classes`` and every flow's ``num_components`` in a
+    config subtree; returns how many entries were set."""
+    count = 0
+    if isinstance(node, dict):
+        for key in ('num_classes', 'num_components'):
+            if key in node and (key == 'num_classes' or
+                                node.get('type') == 'FlowDensityEstimator'):
+                node[key] = value
+                count += 1
+        for child in node.values():
+            count += _set_num_classes(child, value)
+    elif isinstance(node, (list, tuple)):
+        for child in node:
+            count += _set_num_classes(child, value)
+    return count
+
+
+def follow_num_classes(cfg: Config, options: dict) -> None:
+    """Make ``--cfg-options num_classes=N`` reach every head of the model
+    (decode and auxiliary heads, pseudo-label rules) and the mixture
+    components of DDFP's flow, one per class.
+
+    The config files keep plain values (``num_classes=num_classes``), so
+    mmseg's own ``init_model`` can build them; the top-level key is the one
+    knob for another dataset.
+    """
+    if 'num_classes' not in options or 'model' not in cfg:
+        return
+    value = options['num_classes']
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f'--cfg-options num_classes={value!r}: give a '
+                          'positive integer, e.g. num_classes=11')
+    if not _set_num_classes(cfg.model, value):
+        raise ConfigError('--cfg-options num_classes: this config\'s model '
+                          'has no num_classes to set')
 
 
 def load_run_config(config: str,
@@ -244,6 +197,7 @@ def load_run_config(config: str,
         check_helper_variables(cfg, cfg_options)
         cfg.merge_from_dict(cfg_options)
         follow_budget(cfg, cfg_options)
+        follow_num_classes(cfg, cfg_options)
     if work_dir is not None:
         cfg.work_dir = work_dir
     elif cfg.get('work_dir', None) is None:

@@ -64,12 +64,13 @@ def unlabeled_set(demo_root, student_aug):
 
 
 def check_validity(sample: SegDataSample):
-    """0 over the image, 255 over the padding (bottom / right)."""
+    """254 (valid, label unknown) over the image, 255 over the padding
+    (bottom / right)."""
     seg = sample.gt_sem_seg.data
     assert seg.shape == (1, 128, 128) and seg.dtype == torch.int64
     h, w = sample.valid_shape
     expected = torch.full((128, 128), 255, dtype=torch.int64)
-    expected[:h, :w] = 0
+    expected[:h, :w] = 254
     assert torch.equal(seg[0], expected)
     return h < 128 or w < 128
 

@@ -5,7 +5,7 @@
 # (`pretrained_backbone`, checked before training starts). The batch is
 # padded to the top-level `crop_size` of the dataset config.
 norm_cfg = dict(type='SyncBN', requires_grad=True)
-num_classes = 21  # one key for every head (and DDFP's flow components)
+num_classes = 21  # --cfg-options num_classes=N sets every head and DDFP's flow
 pretrained_backbone = 'checkpoints/resnet101_v1c-e67eebb6.pth'
 data_preprocessor = dict(
     type='SegDataPreProcessor',
@@ -39,7 +39,7 @@ model = dict(
         c1_in_channels=256,
         c1_channels=48,
         dropout_ratio=0.1,
-        num_classes='${num_classes}',
+        num_classes=num_classes,
         norm_cfg=norm_cfg,
         align_corners=False,
         loss_decode=dict(

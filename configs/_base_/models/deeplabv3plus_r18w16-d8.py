@@ -3,7 +3,7 @@
 # deeplabv3plus_r50-d8.py. BN instead of SyncBN, no auxiliary head.
 _base_ = './deeplabv3plus_r50-d8.py'
 norm_cfg = dict(type='BN', requires_grad=True)
-num_classes = 21  # one key for every head (and DDFP's flow components)
+num_classes = 21  # --cfg-options num_classes=N sets every head and DDFP's flow
 model = dict(
     pretrained=None,
     backbone=dict(
@@ -14,6 +14,6 @@ model = dict(
         dilations=(1, 3, 6, 9),
         c1_in_channels=16,
         c1_channels=12,
-        num_classes='${num_classes}',
+        num_classes=num_classes,
         norm_cfg=norm_cfg),
     auxiliary_head=None)
