@@ -40,9 +40,8 @@ DEFAULT_SEMI_TRAIN_CFG = dict(
     teacher_sees_labeled=True)
 
 
-def _stack_maps(samples: SampleList, field: str = 'gt_sem_seg'
-                ) -> torch.Tensor:
-    return torch.stack([s.get(field).data[0] for s in samples]).long()
+def _stack_maps(samples: SampleList) -> torch.Tensor:
+    return torch.stack([s.gt_sem_seg.data[0] for s in samples]).long()
 
 
 @MODELS.register_module()
@@ -134,9 +133,10 @@ class SemiSupervisedSegmentor(TeacherStudentBase):
                            f'valid: {sorted(DEFAULT_SEMI_TRAIN_CFG)}')
         self.semi_train_cfg = {**DEFAULT_SEMI_TRAIN_CFG,
                                **(semi_train_cfg or {})}
-        if self.semi_train_cfg['teacher'] not in ('ema', 'student'):
+        mode = self.semi_train_cfg['teacher']
+        if mode not in ('ema', 'student'):
             raise ValueError("semi_train_cfg['teacher'] must be 'ema' or "
-                             f"'student', got {self.semi_train_cfg['teacher']!r}")
+                             f"'student', got {mode!r}")
         self.pseudo_labeler = MODELS.build(self.semi_train_cfg['pseudo_label'])
         self.semi_test_cfg = {'predict_on': 'teacher', **(semi_test_cfg or {})}
         self.teacher_ready = False  # set by MeanTeacherHook
