@@ -8,8 +8,15 @@ step, the perturbed classification and the flow update
 (AuxiliaryEstimatorHook). Prints
 the median seconds per iteration of each and their ratio (target <= 1.2).
 
+``--network r101`` times the VOC configs' DeepLabV3+ R101 (random init,
+BN, 128x128 crops of the demo data) instead of the demo's slim network:
+DDFP's additions (the density step and the flow's fit on a 256-d decoder)
+are a fixed cost, so their share depends on the backbone.
+
 Example:
     python benchmarks/ddfp_overhead.py --iters 30
+    python benchmarks/ddfp_overhead.py --iters 20 --network r101 \
+        --data-root data/demo_voc/VOC2012
 """
 import argparse
 import os.path as osp
@@ -23,15 +30,36 @@ from mmsuperpix.utils import load_run_config
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = {
-    'mean teacher': 'mean-teacher_deeplabv3plus_r18w16-d8_1xb8-1500_'
-                    'demovoc-128x128.py',
-    'DDFP': 'ddfp_deeplabv3plus_r18w16-d8_1xb8-1500_demovoc-128x128.py',
+    'demo': {
+        'mean teacher': 'demo/mean-teacher_deeplabv3plus_r18w16-d8_1xb8-'
+                        '1500_demovoc-128x128.py',
+        'DDFP': 'demo/ddfp_deeplabv3plus_r18w16-d8_1xb8-1500_demovoc-'
+                '128x128.py'},
+    'r101': {
+        'mean teacher': 'ddfp/mean-teacher_deeplabv3plus_r101-d16_4xb8-80e_'
+                        'voc12aug-513x513.py',
+        'DDFP': 'ddfp/ddfp_deeplabv3plus_r101-d16_4xb8-80e_voc12aug-'
+                '513x513.py'},
+}
+#: The VOC configs on the demo data: its label folder, no ImageNet file,
+#: plain BN on one process, the demo's crop.
+R101_ON_DEMO = {
+    'labeled_split': '25', 'crop_size': (128, 128),
+    'train_dataloader.dataset.datasets.0.data_prefix.seg_map_path':
+    'SegmentationClass',
+    'train_dataloader.dataset.datasets.1.data_prefix.'
+    'reference_seg_map_path': 'SegmentationClass',
+    'val_dataloader.dataset.data_prefix.seg_map_path': 'SegmentationClass',
+    'model.segmentor.backbone.init_cfg': None,
+    'model.segmentor.backbone.norm_cfg.type': 'BN',
+    'model.segmentor.decode_head.norm_cfg.type': 'BN',
 }
 
 
-def seconds_per_iteration(name: str, iters: int, warmup: int,
-                          work_dir: str, data_root: str = None) -> float:
+def seconds_per_iteration(config: str, iters: int, warmup: int,
+                          work_dir: str, options: dict) -> float:
     options = {
+        **options,
         'train_cfg.max_iters': iters,
         'train_cfg.val_interval': iters + 1,
         'model.semi_train_cfg.sup_only_iters': 0,
@@ -40,10 +68,8 @@ def seconds_per_iteration(name: str, iters: int, warmup: int,
         'default_hooks.logger.interval': iters,
         'log_level': 'WARNING',
     }
-    if data_root:
-        options['data_root'] = data_root
-    cfg = load_run_config(osp.join(REPO, 'configs', 'demo', CONFIGS[name]),
-                          options, osp.join(work_dir, name.replace(' ', '_')))
+    cfg = load_run_config(osp.join(REPO, 'configs', config), options,
+                          work_dir, check_files=False)
     cfg.custom_hooks = [h for h in cfg.custom_hooks
                         if h['type'] != 'MetricCurvesHook']
     runner = Runner.from_cfg(cfg)
@@ -58,14 +84,19 @@ def main():
     parser.add_argument('--warmup', type=int, default=5)
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--data-root', help="default: the configs' data_root")
+    parser.add_argument('--network', choices=list(CONFIGS), default='demo')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    options = dict(R101_ON_DEMO) if args.network == 'r101' else {}
+    if args.data_root:
+        options['data_root'] = args.data_root
     with tempfile.TemporaryDirectory() as work_dir:
-        seconds = {name: seconds_per_iteration(name, args.iters, args.warmup,
-                                               work_dir, args.data_root)
-                   for name in CONFIGS}
-    print(f'\ndemo configs, batch 4 labeled + 4 unlabeled at 128x128, '
-          f'{args.threads} threads, median of iterations '
+        seconds = {name: seconds_per_iteration(
+            config, args.iters, args.warmup,
+            osp.join(work_dir, name.replace(' ', '_')), options)
+            for name, config in CONFIGS[args.network].items()}
+    print(f'\n{args.network} network, batch 4 labeled + 4 unlabeled at '
+          f'128x128, {args.threads} threads, median of iterations '
           f'{args.warmup + 1}..{args.iters}')
     for name, value in seconds.items():
         print(f'  {name:13s}: {value:.3f} s/iteration')
