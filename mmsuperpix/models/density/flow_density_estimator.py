@@ -6,6 +6,7 @@ from typing import Dict, Optional, Tuple
 import torch
 import torch.distributed as dist
 import torch.nn as nn
+import torch.nn.functional as F
 
 from mmsuperpix.registry import MODELS
 from .glow_coupling import GLOWCoupling
@@ -178,7 +179,11 @@ class FlowDensityEstimator(nn.Module):
         labeled = labels >= 0
         prior = z.new_zeros(num)
         if bool(labeled.any()):
-            diff = z - self.means.to(z.dtype)[labels.clamp_min(0)]
+            # a one-hot product, not means[labels]: the gradient of an
+            # indexed read with repeated indices is accumulated in a
+            # thread-dependent order on CPU, a matmul is not
+            picks = F.one_hot(labels.clamp_min(0), self.num_components)
+            diff = z - picks.to(z.dtype) @ self.means.to(z.dtype)
             class_lp = -0.5 * (diff * diff).sum(1) - \
                 0.5 * self.in_channels * math.log(2 * math.pi)
             prior = torch.where(labeled, class_lp, prior)
