@@ -18,9 +18,9 @@
 #   python tools/train.py configs/demo/<this file> --cfg-options labeled_split=50
 _base_ = [
     '../_base_/models/deeplabv3plus_r18w16-d8.py',
-    '../_base_/datasets/demo_voc_semi.py', '../_base_/default_runtime.py'
+    '../_base_/datasets/demo_voc_semi.py', '../_base_/default_runtime.py',
+    '../_base_/schedules/schedule_demo_1500.py'
 ]
-max_iters = 1500
 seg_preprocessor = dict(
     type='SegDataPreProcessor',
     mean=[123.675, 116.28, 103.53],
@@ -62,40 +62,7 @@ model = dict(
     semi_test_cfg=dict(predict_on='teacher'))
 model_wrapper_cfg = dict(
     type='MMDistributedDataParallel', find_unused_parameters=True)
-optimizer = dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4)
-optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)
-param_scheduler = [
-    dict(
-        type='LinearLR',
-        start_factor=0.1,
-        begin=0,
-        end='${max_iters*0.0667}',
-        by_epoch=False),
-    dict(
-        type='PolyLR',
-        eta_min=1e-4,
-        power=0.9,
-        begin='${max_iters*0.0667}',
-        end='${max_iters}',
-        by_epoch=False)
-]
-train_cfg = dict(
-    type='IterBasedTrainLoop',
-    max_iters='${max_iters}',
-    val_interval='${max_iters*0.3334}')
 val_cfg = dict(type='TeacherStudentValLoop')
-test_cfg = dict(type='TestLoop')
-default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(
-        type='CheckpointHook',
-        by_epoch=False,
-        interval='${max_iters*0.3334}',
-        max_keep_ckpts=2),
-    sampler_seed=dict(type='DistSamplerSeedHook'),
-    visualization=dict(type='SegVisualizationHook'))
 custom_hooks = [
     dict(type='MetricCurvesHook'),
     dict(type='MeanTeacherHook', decay=0.99, warmup=True),
