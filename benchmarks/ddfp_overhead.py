@@ -7,6 +7,9 @@ adds: the teacher's pass over the labeled images, the density-descending
 step, the perturbed classification and the flow update
 (AuxiliaryEstimatorHook). Prints
 the median seconds per iteration of each and their ratio (target <= 1.2).
+UniMatch-style feature dropout, which has DDFP's extra perturbed
+classifier pass but no density step and no flow, is timed beside them:
+DDFP / UniMatch-FP is the cost of the density-descending part alone.
 
 ``--network r101`` times the VOC configs' DeepLabV3+ R101 (random init,
 BN, 128x128 crops of the demo data) instead of the demo's slim network:
@@ -33,11 +36,15 @@ CONFIGS = {
     'demo': {
         'mean teacher': 'demo/mean-teacher_deeplabv3plus_r18w16-d8_1xb8-'
                         '1500_demovoc-128x128.py',
+        'UniMatch-FP': 'demo/unimatch-fp_deeplabv3plus_r18w16-d8_1xb8-'
+                       '1500_demovoc-128x128.py',
         'DDFP': 'demo/ddfp_deeplabv3plus_r18w16-d8_1xb8-1500_demovoc-'
                 '128x128.py'},
     'r101': {
         'mean teacher': 'ddfp/mean-teacher_deeplabv3plus_r101-d16_4xb8-80e_'
                         'voc12aug-513x513.py',
+        'UniMatch-FP': 'ddfp/unimatch-fp_deeplabv3plus_r101-d16_4xb8-80e_'
+                       'voc12aug-513x513.py',
         'DDFP': 'ddfp/ddfp_deeplabv3plus_r101-d16_4xb8-80e_voc12aug-'
                 '513x513.py'},
 }
@@ -102,6 +109,9 @@ def main():
         print(f'  {name:13s}: {value:.3f} s/iteration')
     ratio = seconds['DDFP'] / seconds['mean teacher']
     print(f'  DDFP / mean teacher: {ratio:.2f}x (target <= 1.2x)')
+    print(f"  UniMatch-FP / mean teacher: "
+          f"{seconds['UniMatch-FP'] / seconds['mean teacher']:.2f}x, "
+          f"DDFP / UniMatch-FP: {seconds['DDFP'] / seconds['UniMatch-FP']:.2f}x")
 
 
 if __name__ == '__main__':

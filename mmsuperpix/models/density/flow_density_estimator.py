@@ -306,23 +306,25 @@ class FlowDensityEstimator(nn.Module):
         loss = -self._log_prob(feats, labels).mean()
         loss.backward()
         params = [p for p in self.parameters() if p.grad is not None]
-        finite = torch.tensor(
-            float(finite_input and bool(torch.isfinite(loss)) and all(
-                bool(torch.isfinite(p.grad).all()) for p in params)),
-            device=loss.device)
-        if dist.is_available() and dist.is_initialized() and \
-                dist.get_world_size() > 1:  # average over ranks
-            dist.all_reduce(finite, op=dist.ReduceOp.MIN)
+        distributed = dist.is_available() and dist.is_initialized() and \
+            dist.get_world_size() > 1
+        if distributed:  # average over ranks: a NaN anywhere reaches all
             for p in params:
                 dist.all_reduce(p.grad)
                 p.grad /= dist.get_world_size()
+        # the gradient norm is finite iff every gradient is: one check (and
+        # one host sync) instead of one per parameter
+        grad_norm = torch.nn.utils.clip_grad_norm_(
+            params, math.inf if max_grad_norm is None else max_grad_norm)
+        finite = (torch.isfinite(loss.detach()) & torch.isfinite(grad_norm)
+                  & bool(finite_input)).float()
+        if distributed:  # skip everywhere if skipped on any rank
+            dist.all_reduce(finite, op=dist.ReduceOp.MIN)
         loss_value = float(loss.detach()) if finite_input else float('nan')
         if not bool(finite):
             optimizer.zero_grad(set_to_none=True)
             self.zero_grad(set_to_none=True)
             return dict(loss=loss_value, skipped=True)
-        if max_grad_norm is not None:
-            torch.nn.utils.clip_grad_norm_(params, max_grad_norm)
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
         return dict(loss=loss_value, skipped=False)
