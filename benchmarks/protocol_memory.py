@@ -7,8 +7,8 @@ requested count, not with the image. For each model and precision this runs
 process, and records the peak resident memory (``ru_maxrss``) above the
 memory before the call. The slope of a least-squares line through
 (network pixels, bytes) is the cost per network pixel;
-``BYTES_PER_NETWORK_PIXEL`` in ``mmsuperpix/models/utils/
-superpixel_protocol.py`` is the largest slope found, rounded up.
+``BYTES_PER_NETWORK_PIXEL`` in ``mmsuperpix/superpixels/
+protocol.py`` is the largest slope found, rounded up.
 
 Example:
     python benchmarks/protocol_memory.py --threads 2   # ~5 min, up to 4.5 GB
@@ -24,7 +24,7 @@ import psutil
 import torch
 
 from mmsuperpix.apis import init_superpixel_model, superpixelize
-from mmsuperpix.models.utils.superpixel_protocol import grid_shape
+from mmsuperpix.superpixels import grid_shape
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = dict(

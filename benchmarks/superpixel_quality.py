@@ -20,9 +20,9 @@ import cv2
 import numpy as np
 import torch
 
-from mmsuperpix.apis import init_superpixel_model, superpixelize
-from mmsuperpix.evaluation import (benchmark_method, bsds500_samples,
-                                   classic_superpixels)
+from mmsuperpix.evaluation import benchmark_method, bsds500_samples
+from mmsuperpix.superpixels import (LearnedSuperpixels,
+                                    build_superpixel_method)
 from mmsuperpix.visualization import (draw_superpixel_boundaries,
                                       plot_benchmark_curves)
 
@@ -48,7 +48,8 @@ def comparison_figure(samples, ainet_fn, out_file, index=5, n=400):
     name, image, _ = samples[min(index, len(samples) - 1)]
     ainet = ainet_fn(image, n)
     count = len(np.unique(ainet))
-    slic = min((classic_superpixels('opencv_slic', image, t)
+    opencv_slic = build_superpixel_method('opencv_slic')
+    slic = min((opencv_slic(image, t)
                 for t in range(int(count * 0.8), int(count * 1.3), 10)),
                key=lambda lbl: abs(len(np.unique(lbl)) - count))
     panels = []
@@ -83,15 +84,13 @@ def main():
     torch.set_num_threads(args.threads)
     samples = bsds500_samples(args.data_root, args.split, args.limit)
     methods = {}
-    ainet = init_superpixel_model(
+    methods['AINet'] = LearnedSuperpixels(
         None if args.ainet == 'default' else CONFIGS['AINet'],
         None if args.ainet == 'default' else args.ainet)
-    methods['AINet'] = lambda img, n: superpixelize(ainet, img, n)
     if args.scn:
-        scn = init_superpixel_model(CONFIGS['SCN'], args.scn)
-        methods['SCN'] = lambda img, n: superpixelize(scn, img, n)
+        methods['SCN'] = LearnedSuperpixels(CONFIGS['SCN'], args.scn)
     for name in ('opencv_slic', 'skimage_slic'):
-        methods[name] = lambda img, n, m=name: classic_superpixels(m, img, n)
+        methods[name] = build_superpixel_method(name)
     rows = {}
     for name, fn in methods.items():
         print(f'== {name}')

@@ -21,9 +21,8 @@ from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
-from mmsuperpix.apis import init_superpixel_model, superpixelize
-from mmsuperpix.apis.superpixelize import DEFAULT_CHECKPOINT
-from mmsuperpix.evaluation import classic_superpixels
+from mmsuperpix.superpixels import (DEFAULT_CHECKPOINT, LearnedSuperpixels,
+                                    build_superpixel_method)
 from mmsuperpix.registry import MODELS
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -64,16 +63,17 @@ def inference_rows(image, n_segments, repeat):
             DEFAULT_CHECKPOINT) else None
         weights = 'shipped' if checkpoint else 'random'
         for precision in ('float32', 'auto'):
-            model = init_superpixel_model(config, checkpoint,
-                                          precision=precision)
+            method = LearnedSuperpixels(config, checkpoint,
+                                        precision=precision).load()
             best, median, labels = timed(
-                lambda: superpixelize(model, image, n_segments), repeat)
+                lambda: method(image, n_segments), repeat)
             rows.append((f'{name} {precision} ({weights})', best, median,
                          len(np.unique(labels))))
-    for method in ('opencv_slic', 'skimage_slic'):
+    for name in ('opencv_slic', 'skimage_slic'):
+        method = build_superpixel_method(name)
         best, median, labels = timed(
-            lambda: classic_superpixels(method, image, n_segments), repeat)
-        rows.append((method, best, median, len(np.unique(labels))))
+            lambda: method(image, n_segments), repeat)
+        rows.append((name, best, median, len(np.unique(labels))))
     return rows
 
 

@@ -4,7 +4,7 @@
 mmengine's safe loader for local checkpoints (``utils/checkpoint_loading``).
 """
 from . import (apis, datasets, engine, evaluation, models, ops,  # noqa: F401
-               utils, visualization)
+               superpixels, utils, visualization)
 from .version import __version__
 
 __all__ = ['__version__']

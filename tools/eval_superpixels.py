@@ -10,8 +10,7 @@ Examples:
     python tools/eval_superpixels.py --dataset bsds500 \\
         --data-root data/BSDS500 --split val --limit 5 \\
         --methods opencv_slic skimage_slic --counts 200 600 1000
-    python tools/eval_superpixels.py --methods opencv_slico \\
-        --models ainet=default \\
+    python tools/eval_superpixels.py --methods opencv_slico default \\
         scn=configs/scn/scn_1xb16-4k_bsds500-208x208.py:work_dirs/scn/last.pth
 """
 import argparse
@@ -26,10 +25,11 @@ import sys
 import cv2
 import torch
 
-from mmsuperpix.apis import init_superpixel_model, superpixelize
-from mmsuperpix.evaluation import (CLASSIC_METHODS, ROW_KEYS,
-                                   benchmark_method, bsds500_samples,
-                                   classic_superpixels, nyuv2_samples)
+from mmsuperpix.evaluation import (ROW_KEYS, benchmark_method,
+                                   bsds500_samples, nyuv2_samples)
+from mmsuperpix.superpixels import (DEFAULT_METHOD, METHOD_NAMES,
+                                    LearnedSuperpixels,
+                                    build_superpixel_method)
 from mmsuperpix.utils import add_unsafe_checkpoint_argument
 from mmsuperpix.visualization import (draw_superpixel_boundaries,
                                       plot_benchmark_curves)
@@ -56,14 +56,13 @@ def parse_args():
     parser.add_argument('--ann-file', help='nyuv2 only: index list such as '
                         'nyuv2_test_subset.txt (default: every image)')
     parser.add_argument(
-        '--methods', nargs='+', default=[], metavar='METHOD',
-        help=f'classic methods, from {sorted(CLASSIC_METHODS)} (default: '
-        'all of them when no --models are given)')
-    parser.add_argument(
-        '--models', nargs='+', default=[], metavar='NAME=CONFIG[:CKPT]',
-        help='learned models; CONFIG "default" is the shipped default model'
-        ' (default:CKPT loads other weights into it); a config without CKPT '
-        'gets random weights')
+        '--methods', nargs='+', default=list(METHOD_NAMES),
+        metavar='METHOD',
+        help=f'superpixel methods: names from {list(METHOD_NAMES)} '
+        '("default" is the shipped learned model) or trained models as '
+        'NAME=CONFIG[:CHECKPOINT] (CONFIG "default" is the shipped '
+        "model's config; without CHECKPOINT the weights are random). "
+        'Default: every named method')
     parser.add_argument('--counts', nargs='+', type=int,
                         default=[200, 400, 600, 800, 1000, 1200])
     parser.add_argument('--limit', type=int, help='first N images only')
@@ -73,8 +72,9 @@ def parse_args():
                         'work_dirs/eval_superpixels/<dataset>_<split>')
     parser.add_argument('--threads', type=int, default=2,
                         help='torch and OpenCV threads (default: 2)')
-    parser.add_argument('--device', default='cpu', help='for --models')
-    add_unsafe_checkpoint_argument(parser, 'the --models checkpoints')
+    parser.add_argument('--device', default='cpu',
+                        help='for the learned models')
+    add_unsafe_checkpoint_argument(parser, 'the --methods checkpoints')
     return parser.parse_args()
 
 
@@ -93,19 +93,27 @@ def check_args(args):
             raise ValueError(f'{name} must be >= {low}, got {value}')
     if args.ann_file and args.dataset != 'nyuv2':
         raise ValueError('--ann-file only applies to --dataset nyuv2')
-    unknown = [m for m in args.methods if m not in CLASSIC_METHODS]
-    if unknown:
-        raise ValueError(f'unknown --methods {unknown}; choose from '
-                         f'{sorted(CLASSIC_METHODS)} (learned models go to '
-                         '--models NAME=CONFIG[:CHECKPOINT])')
-    if not args.methods and not args.models:
-        args.methods = list(CLASSIC_METHODS)
-    args.model_specs = [parse_model(spec) for spec in args.models]
-    names = list(args.methods) + [name for name, _, _ in args.model_specs]
+    args.method_specs = [parse_method(spec) for spec in args.methods]
+    names = [name for name, *_ in args.method_specs]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise ValueError(f'method names {repeated} are used twice; give '
-                         'each --models entry its own NAME')
+                         'each NAME=CONFIG[:CHECKPOINT] entry its own NAME')
+
+
+def parse_method(spec):
+    """A method name or ``NAME=CONFIG[:CHECKPOINT]`` -> (name, model),
+    model being None for a named method, else ``(config, checkpoint)``
+    (config None: the shipped model's config)."""
+    if '=' not in spec:
+        if spec not in METHOD_NAMES:
+            raise ValueError(
+                f'unknown --methods entry {spec!r}; use one of '
+                f'{list(METHOD_NAMES)} or NAME=CONFIG[:CHECKPOINT] for a '
+                'trained model')
+        return spec, (None, None) if spec == DEFAULT_METHOD else None
+    name, config, checkpoint = parse_model(spec)
+    return name, (config, checkpoint)
 
 
 def parse_model(spec):
@@ -113,33 +121,35 @@ def parse_model(spec):
     name, sep, rest = spec.partition('=')
     if not sep or not rest or not re.fullmatch(r'[A-Za-z0-9_.-]+', name):
         raise ValueError(
-            f'--models entry {spec!r} must be NAME=CONFIG[:CHECKPOINT] with '
+            f'--methods entry {spec!r} must be NAME=CONFIG[:CHECKPOINT] with '
             'NAME made of letters, digits, _ . - (e.g. ainet=default or '
             'scn=configs/scn/x.py:work_dirs/scn/iter_4000.pth)')
     config, _, checkpoint = rest.partition(':')
     config = None if config == 'default' else config
     if config is not None and not osp.isfile(config):
-        raise FileNotFoundError(f'--models {name}: config {config!r} does '
+        raise FileNotFoundError(f'--methods {name}: config {config!r} does '
                                 'not exist')
     if checkpoint and not osp.isfile(checkpoint):
-        raise FileNotFoundError(f'--models {name}: checkpoint '
+        raise FileNotFoundError(f'--methods {name}: checkpoint '
                                 f'{checkpoint!r} does not exist')
     return name, config, checkpoint or None
 
 
 def build_methods(args):
-    """Ordered ``name -> (segment_fn, description)``."""
+    """Ordered ``name -> (method, description)``, weights loaded."""
     methods = {}
-    for name in args.methods:
-        methods[name] = ((lambda img, n, m=name: classic_superpixels(
-            m, img, n)), dict(kind='classic'))
-    for name, config, checkpoint in args.model_specs:
-        model = init_superpixel_model(
-            config, checkpoint, args.device,
-            allow_unsafe_checkpoint=args.allow_unsafe_checkpoint)
-        methods[name] = ((lambda img, n, m=model: superpixelize(m, img, n)),
-                         dict(kind='learned', config=config or 'default',
-                              checkpoint=checkpoint))
+    for name, model in args.method_specs:
+        if model is None:
+            methods[name] = (build_superpixel_method(name),
+                             dict(kind='classic', algorithm=name))
+            continue
+        config, checkpoint = model
+        method = LearnedSuperpixels(
+            config, checkpoint, device=args.device,
+            allow_unsafe_checkpoint=args.allow_unsafe_checkpoint).load()
+        methods[name] = (method, dict(
+            kind='learned', config=config or 'default',
+            checkpoint=checkpoint or (None if config else 'default')))
     return methods
 
 

@@ -1,4 +1,6 @@
-"""Superpixels of an image or a folder of images with a learned model.
+"""Superpixels of an image or a folder of images with any superpixel method
+(the shipped learned model by default, another trained model, or a classic
+algorithm).
 
 Writes, per image, ``<stem>_labels.png`` (16-bit label map, ids 0..K-1; with
 ``--format npy`` ``<stem>_labels.npy``, int32) and ``<stem>_overlay.png``
@@ -15,6 +17,7 @@ Example:
     python tools/superpixelize.py demo.jpg --n-segments 600 --out-dir out
     python tools/superpixelize.py data/BSDS500/images/val --out-dir out \
         --config configs/ainet/<config>.py --checkpoint <ckpt>.pth
+    python tools/superpixelize.py demo.jpg --method opencv_slic --out-dir out
 """
 import argparse
 import os
@@ -29,8 +32,11 @@ import numpy as np
 import torch
 from mmengine.utils import ProgressBar
 
-from mmsuperpix.apis import init_superpixel_model, superpixelize, to_bgr_uint8
-from mmsuperpix.models.utils.superpixel_protocol import check_n_segments
+from mmsuperpix.apis import superpixelize, to_bgr_uint8
+from mmsuperpix.superpixels import (DEFAULT_METHOD, METHOD_NAMES,
+                                    LearnedSuperpixels, SuperpixelMethod,
+                                    build_superpixel_method,
+                                    check_n_segments)
 from mmsuperpix.utils import add_unsafe_checkpoint_argument
 from mmsuperpix.visualization import draw_superpixel_boundaries
 
@@ -53,7 +59,7 @@ def positive_int(text: str) -> int:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description='Compute superpixels with a learned model')
+        description='Compute superpixels with any superpixel method')
     parser.add_argument('input', help='an image file or a folder of images')
     parser.add_argument('--n-segments', type=positive_int, default=600)
     parser.add_argument('--out-dir', required=True,
@@ -63,13 +69,20 @@ def parse_args() -> argparse.Namespace:
         help='label maps as 16-bit PNGs (ids up to 65,535) or int32 .npy '
         "arrays (LoadSuperpixels(suffix='_labels.npy') reads them)")
     parser.add_argument(
-        '--config', help='model config (default: the shipped AINet)')
-    parser.add_argument('--checkpoint', help='weights for --config')
+        '--method', default=DEFAULT_METHOD, choices=METHOD_NAMES,
+        help='the shipped learned model (default) or a classic algorithm')
+    parser.add_argument(
+        '--config', help='a learned model config (instead of --method)')
+    parser.add_argument('--checkpoint', help='weights for --config (or for '
+                        'the default model\'s config)')
     add_unsafe_checkpoint_argument(parser, '--checkpoint')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--threads', type=int, default=None,
                         help='torch CPU threads')
     args = parser.parse_args()
+    if (args.config or args.checkpoint) and args.method != DEFAULT_METHOD:
+        parser.error(f'--config/--checkpoint load a learned model; they do '
+                     f'not apply to --method {args.method}')
     if args.format == 'png' and args.n_segments > PNG_MAX_ID + 1:
         parser.error(
             f'--n-segments {args.n_segments} gives superpixel ids above '
@@ -151,6 +164,17 @@ def write_outputs(prefix: str, image: np.ndarray, labels: np.ndarray,
     return problems
 
 
+def build_method(args: argparse.Namespace) -> SuperpixelMethod:
+    """The method the arguments ask for, its weights loaded."""
+    if args.method == DEFAULT_METHOD:
+        method = LearnedSuperpixels(
+            args.config, args.checkpoint, device=args.device,
+            allow_unsafe_checkpoint=args.allow_unsafe_checkpoint)
+    else:
+        method = build_superpixel_method(args.method)
+    return method.load()
+
+
 def main():
     args = parse_args()
     if args.threads:
@@ -159,17 +183,16 @@ def main():
     names = output_names(images)
     prepare_out_dir(args.out_dir)
     try:
-        model = init_superpixel_model(
-            args.config, args.checkpoint, args.device,
-            allow_unsafe_checkpoint=args.allow_unsafe_checkpoint)
-    except (FileNotFoundError, ValueError, TypeError) as e:  # incl. damaged,
+        method = build_method(args)
+    except (FileNotFoundError, ValueError, TypeError,
+            ImportError) as e:  # incl. damaged,
         sys.exit(f'error: {e}')  # unsafe or mismatched checkpoints
     failures = []  # (image path, reason)
     bar = ProgressBar(len(images)) if len(images) > 1 else None
     for path in images:
         try:
             image = to_bgr_uint8(path)
-            labels = superpixelize(model, image, args.n_segments)
+            labels = superpixelize(method, image, args.n_segments)
         except (ValueError, TypeError, FileNotFoundError) as e:
             failures.append((path, str(e)))
         else:

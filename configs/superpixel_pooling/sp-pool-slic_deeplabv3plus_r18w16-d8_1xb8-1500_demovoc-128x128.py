@@ -27,7 +27,7 @@ test_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='PackSuperpixelInputs')
 ]
-data_preprocessor = dict(superpixel_model=None)
+data_preprocessor = dict(superpixel_method=None, segment_size=None)
 model = dict(data_preprocessor=data_preprocessor)
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))

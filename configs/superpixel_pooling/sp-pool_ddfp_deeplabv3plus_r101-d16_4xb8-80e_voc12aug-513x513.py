@@ -7,7 +7,9 @@
 #       --cfg-options labeled_split=366 data_root=/path/to/VOCdevkit/VOC2012
 _base_ = ['../ddfp/ddfp_deeplabv3plus_r101-d16_4xb8-80e_voc12aug-513x513.py']
 superpixels = dict(
-    type='SuperpixelDataPreProcessor', superpixel_model=dict(segment_size=16))
+    type='SuperpixelDataPreProcessor',
+    superpixel_method='default',
+    segment_size=16)
 model = dict(
     data_preprocessor=dict(data_preprocessor=superpixels),
     segmentor=dict(

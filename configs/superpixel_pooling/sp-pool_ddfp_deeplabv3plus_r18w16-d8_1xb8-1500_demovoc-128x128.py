@@ -7,7 +7,9 @@
 _base_ = ['../demo/ddfp_deeplabv3plus_r18w16-d8_1xb8-1500_demovoc-128x128.py']
 # merged into the base's preprocessor configs (same normalisation and size)
 superpixels = dict(
-    type='SuperpixelDataPreProcessor', superpixel_model=dict(segment_size=8))
+    type='SuperpixelDataPreProcessor',
+    superpixel_method='default',
+    segment_size=8)
 model = dict(
     data_preprocessor=dict(data_preprocessor=superpixels),
     segmentor=dict(

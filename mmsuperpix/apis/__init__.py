@@ -1,6 +1,6 @@
-from .superpixelize import (DEFAULT_CHECKPOINT, DEFAULT_CONFIG,
-                            init_superpixel_model, superpixelize,
-                            to_bgr_uint8)
+from mmsuperpix.superpixels import (DEFAULT_CHECKPOINT, DEFAULT_CONFIG,
+                                    init_superpixel_model)
+from .superpixelize import superpixelize, to_bgr_uint8
 
 __all__ = [
     'DEFAULT_CHECKPOINT', 'DEFAULT_CONFIG', 'init_superpixel_model',

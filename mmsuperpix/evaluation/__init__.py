@@ -1,5 +1,3 @@
-from .classic_superpixels import (CLASSIC_METHODS, classic_superpixels,
-                                  contiguous_labels)
 from .functional import (METRIC_KEYS, boundary_map, default_tolerance,
                          superpixel_metrics)
 from .metrics import BoundaryIoUMetric, SuperpixelMetric
@@ -7,9 +5,8 @@ from .superpixel_benchmark import (ROW_KEYS, SampleList, benchmark_method,
                                    bsds500_samples, nyuv2_samples)
 
 __all__ = [
-    'BoundaryIoUMetric', 'CLASSIC_METHODS', 'METRIC_KEYS', 'ROW_KEYS',
-    'SampleList',
+    'BoundaryIoUMetric', 'METRIC_KEYS', 'ROW_KEYS', 'SampleList',
     'SuperpixelMetric', 'benchmark_method', 'boundary_map',
-    'bsds500_samples', 'classic_superpixels', 'contiguous_labels',
-    'default_tolerance', 'nyuv2_samples', 'superpixel_metrics'
+    'bsds500_samples', 'default_tolerance', 'nyuv2_samples',
+    'superpixel_metrics'
 ]

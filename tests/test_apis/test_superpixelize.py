@@ -13,9 +13,7 @@ from scipy import ndimage
 
 from conftest import REPO
 from mmsuperpix.apis import init_superpixel_model, superpixelize, to_bgr_uint8
-from mmsuperpix.models.utils import superpixel_protocol
-from mmsuperpix.models.utils.superpixel_protocol import \
-    predict_superpixel_batch
+from mmsuperpix.superpixels import predict_superpixel_batch, protocol
 from mmsuperpix.registry import MODELS
 
 CONFIG = osp.join(REPO, 'configs', 'ainet',
@@ -113,12 +111,13 @@ def test_truncated_jpeg_is_reported(model, tmp_path):
 
 
 def test_memory_is_checked_before_allocating(model, monkeypatch):
-    monkeypatch.setattr(superpixel_protocol, 'available_memory',
+    monkeypatch.setattr(protocol, 'available_memory',
                         lambda device: 8 * 2**20)
     with pytest.raises(ValueError) as info:
         superpixelize(model, image(), 10**7)
     message = str(info.value)
-    assert 'n_segments=10,000,000 is too many for 1 70x90 image' in message
+    # the request is capped at the 6,300 pixels before the memory check
+    assert 'n_segments=6,300 is too many for 1 70x90 image' in message
     assert 'but 8 MiB is available' in message
     fit = int(re.search(r'at most n_segments=([\d,]+)', message)[1])
     assert fit > 1  # the suggested count runs within the same memory

@@ -25,7 +25,9 @@ def results(img, path='x/im.jpg'):
                 seg_fields=['gt_seg_map'])
 
 
-@pytest.mark.parametrize('method', ['opencv_slic', 'skimage_slic', 'model'])
+@pytest.mark.parametrize('method', [
+    'opencv_slic', 'skimage_slic', 'default',
+    dict(type='ClassicSuperpixels', algorithm='opencv_slico')])
 def test_generate_follows_the_image(method):
     gen = TRANSFORMS.build(dict(type='GenerateSuperpixels', method=method,
                                 segment_size=8))

@@ -130,7 +130,8 @@ def demo_config() -> Config:
 
 def demo_model(**head_options):
     cfg = copy.deepcopy(demo_config().model)
-    cfg.data_preprocessor.pop('superpixel_model')  # maps from the pipeline
+    cfg.data_preprocessor.pop('superpixel_method')  # maps from the pipeline
+    cfg.data_preprocessor.pop('segment_size')
     cfg.data_preprocessor.size = None
     cfg.data_preprocessor.size_divisor = 32
     cfg.decode_head.update(head_options)
@@ -191,9 +192,9 @@ def test_preprocessor_errors():
 
 def test_frozen_superpixel_model_in_the_preprocessor():
     cfg = copy.deepcopy(demo_config().model.data_preprocessor)
-    cfg.pop('superpixel_model')
+    cfg.pop('segment_size')
     cfg.update(association=True, size=None, size_divisor=32)
-    pre = MODELS.build({**cfg, 'superpixel_model': dict(n_segments=16)})
+    pre = MODELS.build({**cfg, 'n_segments': 16})
     data = dict(inputs=[torch.randint(0, 255, (3, 60, 64), dtype=torch.uint8)
                         for _ in range(2)],
                 data_samples=[packed(60, 64) for _ in range(2)])
@@ -206,7 +207,7 @@ def test_frozen_superpixel_model_in_the_preprocessor():
     assert torch.allclose(assoc.sum(0), torch.ones(assoc.shape[1:]),
                           atol=1e-2)
     with pytest.raises(ValueError, match='exactly one'):
-        MODELS.build({**cfg, 'superpixel_model': dict()})
+        MODELS.build(cfg)
 
 
 def test_superpixel_batch_cutmix_keeps_ids_apart():
@@ -224,7 +225,8 @@ def test_ddfp_student_and_teacher_pool(monkeypatch):
     full = Config.fromfile(DDFP)
     fill_placeholders(full)  # the preprocessor pads to '${crop_size}'
     cfg = full.model
-    cfg.data_preprocessor.data_preprocessor.pop('superpixel_model')
+    cfg.data_preprocessor.data_preprocessor.pop('superpixel_method')
+    cfg.data_preprocessor.data_preprocessor.pop('segment_size')
     cfg.semi_train_cfg.update(sup_only_iters=0, perturb_start_iter=0,
                               cutmix_prob=1.0)
     cfg.semi_train_cfg.pseudo_label = dict(type='ConfidenceThreshold',

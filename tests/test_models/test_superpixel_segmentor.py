@@ -9,7 +9,7 @@ from mmseg.structures import SegDataSample
 from scipy import ndimage
 
 import mmsuperpix  # noqa: F401
-from mmsuperpix.models.utils.superpixel_protocol import grid_shape
+from mmsuperpix.superpixels import grid_shape
 from mmsuperpix.registry import MODELS
 
 init_default_scope('mmseg')
@@ -83,15 +83,16 @@ def test_predict_gives_connected_superpixels_at_the_original_size(backbone):
     assert model(inputs, mode='tensor').shape == (1, 9, 48, 64)
 
 
-def test_predict_superpixels_follows_n_segments():
+def test_predict_superpixel_batch_follows_n_segments():
     model = build('SCNEncoderDecoder').eval()
     image = torch.randn(1, 3, 96, 144)
     with torch.no_grad():
-        few = model.predict_superpixels(image, n_segments=6,
-                                        out_shape=(96, 144))
-        many = model.predict_superpixels(image, n_segments=54,
-                                         out_shape=(96, 144))
-    assert len(np.unique(few)) < len(np.unique(many))
+        few, _ = model.predict_superpixel_batch(image, n_segments=6,
+                                                out_shape=(96, 144))
+        many, assoc = model.predict_superpixel_batch(image, n_segments=54)
+    assert few.shape == many.shape == (1, 96, 144)
+    assert len(few.unique()) < len(many.unique())
+    assert assoc.shape[:2] == (1, 9)
 
 
 @pytest.mark.parametrize('size,n,expected', [

@@ -17,7 +17,7 @@ def test_classic_and_learned(tmp_path):
     proc = run_tool([
         'tools/eval_superpixels.py', '--dataset', 'bsds500', '--data-root',
         root, '--split', 'val', '--limit', '2', '--counts', '100', '200',
-        '--methods', 'opencv_slic', '--models', f'ainet_random={AINET}',
+        '--methods', 'opencv_slic', f'ainet_random={AINET}',
         '--out-dir', str(out), '--threads', '2'
     ], timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -54,9 +54,9 @@ def test_classic_and_learned(tmp_path):
 
 
 @pytest.mark.parametrize('args,message', [
-    (['--methods', 'watershed'], "unknown --methods ['watershed']"),
-    (['--models', 'ainet'], 'must be NAME=CONFIG[:CHECKPOINT]'),
-    (['--models', 'x=configs/nope.py'], "'configs/nope.py' does not exist"),
+    (['--methods', 'watershed'], "unknown --methods entry 'watershed'"),
+    (['--methods', 'ai net=x.py'], 'must be NAME=CONFIG[:CHECKPOINT]'),
+    (['--methods', 'x=configs/nope.py'], "'configs/nope.py' does not exist"),
     (['--counts', '0'], '--counts must be positive'),
     (['--data-root', 'no/such/dir'], 'does not exist'),
 ])

@@ -47,7 +47,7 @@ def test_checkpoint_loads_safely_and_resumes(ainet_run):
 def test_superpixel_api_takes_it_and_refuses_a_segmentor(ainet_run, tmp_path):
     _, work_dir = ainet_run
     model = init_superpixel_model(AINET, osp.join(work_dir, 'iter_2.pth'))
-    assert hasattr(model, 'predict_superpixels')
+    assert hasattr(model, 'predict_superpixel_batch')
     segmentor = str(tmp_path / 'segmentor.pth')
     torch.save(dict(state_dict={'backbone.stem.0.weight': torch.zeros(1)}),
                segmentor)

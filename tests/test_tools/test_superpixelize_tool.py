@@ -10,6 +10,7 @@ import torch
 
 from conftest import REPO, run_tool
 from mmsuperpix.datasets.transforms import LoadSuperpixels
+from mmsuperpix.superpixels import build_superpixel_method
 
 CONFIG = osp.join(REPO, 'configs', 'scn', 'scn_1xb16-4k_bsds500-208x208.py')
 
@@ -182,3 +183,22 @@ def test_unusable_checkpoint_is_refused_before_any_image(tmp_path, kind):
     else:
         assert 'does not fit' in message
     assert not list(out.glob('*_labels.*'))
+
+
+def test_a_classic_method_by_name(tmp_path):
+    image = np.random.default_rng(1).integers(0, 255, (40, 60, 3), np.uint8)
+    cv2.imwrite(str(tmp_path / 'a.png'), image)
+    out = tmp_path / 'out'
+    proc = run_tool(['tools/superpixelize.py', str(tmp_path / 'a.png'),
+                     '--method', 'skimage_slic', '--n-segments', '12',
+                     '--out-dir', str(out)])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    labels = cv2.imread(str(out / 'a_labels.png'), cv2.IMREAD_UNCHANGED)
+    expected = build_superpixel_method('skimage_slic')(
+        cv2.imread(str(tmp_path / 'a.png')), 12)
+    np.testing.assert_array_equal(labels, expected)
+    proc = run_tool(['tools/superpixelize.py', str(tmp_path / 'a.png'),
+                     '--method', 'skimage_slic', '--config', CONFIG,
+                     '--out-dir', str(out)])
+    assert proc.returncode == 2
+    assert 'do not apply to --method skimage_slic' in proc.stderr

@@ -7,7 +7,7 @@ from mmengine.structures import PixelData
 from mmseg.datasets.transforms import PackSegInputs
 
 from mmsuperpix.registry import TRANSFORMS
-from .superpixel_fields import PAD_ID
+from mmsuperpix.superpixels import NO_SUPERPIXEL, PAD_ID
 
 
 def _channels_first(array: np.ndarray) -> np.ndarray:
@@ -28,7 +28,7 @@ def _pad_to(labels: np.ndarray, size) -> np.ndarray:
             f'{tuple(size)}: produce superpixels after the transforms that '
             'resize or crop the image')
     return np.pad(labels, ((0, 0), (0, size[0] - height),
-                           (0, size[1] - width)), constant_values=-1)
+                           (0, size[1] - width)), constant_values=NO_SUPERPIXEL)
 
 
 @TRANSFORMS.register_module()
@@ -94,7 +94,7 @@ class PackSuperpixelInputs(PackSegInputs):
                     "results['superpixels'] must be one (H, W) label map, got "
                     f'shape {superpixels.shape}.')
             superpixels = _channels_first(superpixels)
-            superpixels[superpixels == PAD_ID] = -1
+            superpixels[superpixels == PAD_ID] = NO_SUPERPIXEL
             superpixels = _pad_to(superpixels, results['img'].shape[:2])
             sample.gt_superpixels = PixelData(data=to_tensor(superpixels))
         return packed

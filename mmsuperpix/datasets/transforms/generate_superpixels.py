@@ -4,13 +4,10 @@ from typing import Optional
 import numpy as np
 from mmcv.transforms import BaseTransform
 
-from mmsuperpix.evaluation.classic_superpixels import CLASSIC_METHODS
-from mmsuperpix.models.utils.superpixel_protocol import (
-    check_segment_request, segment_count)
 from mmsuperpix.registry import TRANSFORMS
-from .superpixel_fields import store_superpixels
-
-MODEL = 'model'
+from mmsuperpix.superpixels import (MethodSpec, build_superpixel_method,
+                                    check_segment_request, segment_count,
+                                    store_superpixels)
 
 
 @TRANSFORMS.register_module()
@@ -18,49 +15,31 @@ class GenerateSuperpixels(BaseTransform):
     """Superpixels of ``results['img']`` (uint8 BGR) as it is now, i.e.
     after the geometric transforms placed before this one.
 
-    ``method`` is a classic algorithm (``opencv_slic``, ``opencv_slico``,
-    ``opencv_lsc``, ``opencv_seeds``, ``skimage_slic``,
-    ``skimage_felzenszwalb``; see
-    :mod:`mmsuperpix.evaluation.classic_superpixels`) or ``'model'``: a
-    learned superpixel model (the shipped AINet unless ``config`` /
-    ``checkpoint`` say otherwise), loaded once per data worker.
+    ``method`` is any superpixel method, by name or config (see
+    :func:`~mmsuperpix.superpixels.build_superpixel_method`): a classic
+    algorithm (``'opencv_slic'``, ``'opencv_slico'``, ``'opencv_lsc'``,
+    ``'opencv_seeds'``, ``'skimage_slic'``, ``'skimage_felzenszwalb'``),
+    ``'default'`` (the shipped learned model) or e.g.
+    ``dict(type='LearnedSuperpixels', config=..., checkpoint=...)``. A
+    learned model is loaded at its first use, once per data worker.
 
     Required Keys: img. Added Keys: superpixels (``(H, W)`` int32, id 255
     skipped), seg_fields.
 
     Args:
-        method (str): See above. Defaults to ``'opencv_slic'``.
+        method (str | dict): See above. Defaults to ``'opencv_slic'``.
         n_segments (int, optional): Superpixels per image.
         segment_size (float, optional): Or the mean superpixel side in
             pixels (``n = H * W / segment_size ** 2``). Exactly one.
-        config (str, optional): Superpixel model config (``method='model'``).
-        checkpoint (str, optional): Its weights.
     """
 
     def __init__(self,
-                 method: str = 'opencv_slic',
+                 method: MethodSpec = 'opencv_slic',
                  n_segments: Optional[int] = None,
-                 segment_size: Optional[float] = None,
-                 config: Optional[str] = None,
-                 checkpoint: Optional[str] = None) -> None:
-        if method != MODEL and method not in CLASSIC_METHODS:
-            raise ValueError(f'unknown superpixel method {method!r}; use '
-                             f"'model' or one of {sorted(CLASSIC_METHODS)}")
+                 segment_size: Optional[float] = None) -> None:
         check_segment_request(n_segments, segment_size)
-        if method != MODEL and (config or checkpoint):
-            raise ValueError("config/checkpoint are for method='model'")
-        self.method, self.n_segments = method, n_segments
-        self.segment_size = segment_size
-        self.config, self.checkpoint = config, checkpoint
-        self._model = None
-
-    def _segment(self, image: np.ndarray, count: int) -> np.ndarray:
-        if self.method != MODEL:
-            return CLASSIC_METHODS[self.method](image, count)
-        from mmsuperpix.apis import init_superpixel_model, superpixelize
-        if self._model is None:
-            self._model = init_superpixel_model(self.config, self.checkpoint)
-        return superpixelize(self._model, image, count)
+        self.method = build_superpixel_method(method)
+        self.n_segments, self.segment_size = n_segments, segment_size
 
     def transform(self, results: dict) -> dict:
         """Add ``results['superpixels']`` for ``results['img']``."""
@@ -74,7 +53,7 @@ class GenerateSuperpixels(BaseTransform):
                 f'{getattr(image, "dtype", type(image).__name__)}')
         count = segment_count(*image.shape[:2], self.n_segments,
                               self.segment_size)
-        return store_superpixels(results, self._segment(image, count))
+        return store_superpixels(results, self.method(image, count))
 
     def __repr__(self) -> str:
         size = f'n_segments={self.n_segments}' if self.n_segments else \

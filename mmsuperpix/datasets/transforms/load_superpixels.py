@@ -6,7 +6,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmsuperpix.registry import TRANSFORMS
-from .superpixel_fields import store_superpixels
+from mmsuperpix.superpixels import store_superpixels
 
 SUFFIXES = ('.png', '.npy')
 
@@ -27,7 +27,7 @@ class LoadSuperpixels(BaseTransform):
     current geometry from what they recorded (nearest resize by
     ``scale_factor``, then the flip). Crops are not recorded, so a map
     cannot follow ``RandomCrop``: for random-crop training pipelines use
-    ``GenerateSuperpixels`` after the crop or a ``superpixel_model`` in
+    ``GenerateSuperpixels`` after the crop or a ``superpixel_method`` in
     ``SuperpixelDataPreProcessor``.
     ``Pad`` afterwards is fine (``PackSuperpixelInputs`` pads the map).
 
@@ -102,7 +102,7 @@ class LoadSuperpixels(BaseTransform):
                 f'original size {labels.shape} scaled by {h_scale:.3f} x '
                 f'{w_scale:.3f}: it was cropped, and loaded superpixels '
                 'cannot follow crops. Use GenerateSuperpixels after the crop '
-                'or a superpixel_model in SuperpixelDataPreProcessor')
+                'or a superpixel_method in SuperpixelDataPreProcessor')
         if labels.shape != (height, width):
             labels = cv2.resize(labels.astype(np.float32), (width, height),
                                 interpolation=cv2.INTER_NEAREST)

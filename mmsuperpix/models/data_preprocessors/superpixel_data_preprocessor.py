@@ -7,10 +7,10 @@ from mmseg.models.data_preprocessor import SegDataPreProcessor
 from mmseg.utils import SampleList
 
 from mmsuperpix.registry import MODELS
-from ..utils.frozen_superpixel_model import FrozenSuperpixelModel
-from ..utils.superpixel_batch import ASSOCIATION_KEY, LABELS_KEY
-
-NO_SUPERPIXEL = -1
+from mmsuperpix.superpixels import (ASSOCIATION_KEY, LABELS_KEY,
+                                    NO_SUPERPIXEL, MethodSpec,
+                                    build_superpixel_method,
+                                    check_segment_request, segment_count)
 
 
 @MODELS.register_module()
@@ -21,32 +21,51 @@ class SuperpixelDataPreProcessor(SegDataPreProcessor):
     ``PackSegInputs``/``stack_batch`` pad only ``gt_sem_seg``; this also
     pads each sample's ``gt_superpixels`` (from ``PackSuperpixelInputs``)
     at the bottom/right like the image, with -1 (no superpixel), or, with
-    ``superpixel_model``, computes them from the batch input itself with a
-    frozen superpixel model. The result goes to each sample's metainfo
-    (``'superpixels'`` = ``(H, W)`` int64; with ``association=True`` also
-    ``'superpixel_association'`` = ``(9, h, w)``), where
-    ``SuperpixelPoolingHead`` reads it in training and in ``predict``.
+    ``superpixel_method``, computes them from the batch input itself with
+    any superpixel method (a frozen network, e.g. ``'default'``, or a
+    classic algorithm such as ``'opencv_slic'``). The result goes to each
+    sample's metainfo (``'superpixels'`` = ``(H, W)`` int64; with
+    ``association=True`` also ``'superpixel_association'`` =
+    ``(9, h, w)``), where ``SuperpixelPoolingHead`` reads it in training
+    and in ``predict``.
 
     Args:
-        superpixel_model (dict, optional): ``FrozenSuperpixelModel``
-            arguments (``config``, ``checkpoint``, ``n_segments`` or
-            ``segment_size``, ``connectivity``, ``precision``); None: the
+        superpixel_method (str | dict, optional): A superpixel method name
+            or config (see ``build_superpixel_method``); None: the
             superpixels come from the data pipeline.
-        association (bool): Also keep the model's 9-neighbour association
-            (for ``mode='soft'`` pooling). Needs ``superpixel_model``.
+        n_segments (int, optional): Superpixels per image, with
+            ``superpixel_method``.
+        segment_size (float, optional): Or the mean superpixel side in
+            pixels: ``n_segments = H * W / segment_size ** 2`` of the batch
+            input (so crops and whole test images get superpixels of the
+            same size). Exactly one of the two with ``superpixel_method``.
+        association (bool): Also keep the method's 9-neighbour association
+            (for ``mode='soft'`` pooling): needs a method that has one.
         **kwargs: ``SegDataPreProcessor`` arguments.
     """
 
     def __init__(self,
-                 superpixel_model: Optional[dict] = None,
+                 superpixel_method: Optional[MethodSpec] = None,
+                 n_segments: Optional[int] = None,
+                 segment_size: Optional[float] = None,
                  association: bool = False,
                  **kwargs) -> None:
         super().__init__(**kwargs)
-        if association and superpixel_model is None:
-            raise ValueError('association=True needs a superpixel_model: '
-                             'only a superpixel network gives one')
-        self.superpixel_model = FrozenSuperpixelModel(
-            **superpixel_model) if superpixel_model is not None else None
+        self.superpixel_method = None
+        if superpixel_method is not None:
+            check_segment_request(n_segments, segment_size)
+            self.superpixel_method = build_superpixel_method(
+                superpixel_method)
+        elif n_segments is not None or segment_size is not None:
+            raise ValueError('n_segments/segment_size need a '
+                             'superpixel_method (e.g. \'default\')')
+        if association and not getattr(self.superpixel_method,
+                                       'has_association', False):
+            raise ValueError(
+                'association=True needs a superpixel_method with a soft '
+                f'association (a superpixel network such as \'default\'), '
+                f'got {self.superpixel_method!r}')
+        self.n_segments, self.segment_size = n_segments, segment_size
         self.association = association
 
     def forward(self, data: dict, training: bool = False) -> Dict[str, Any]:
@@ -56,8 +75,11 @@ class SuperpixelDataPreProcessor(SegDataPreProcessor):
         inputs, samples = out['inputs'], out.get('data_samples')
         if samples is None:
             return out
-        if self.superpixel_model is not None:
-            labels, assoc = self.superpixel_model(self._to_rgb(inputs))
+        if self.superpixel_method is not None:
+            count = segment_count(*inputs.shape[-2:], self.n_segments,
+                                  self.segment_size)
+            labels, assoc = self.superpixel_method.segment_batch(
+                self._to_rgb(inputs), count)
             for sample, sp in zip(samples, labels):
                 height, width = self._image_size(sample)
                 sp[height:], sp[:, width:] = NO_SUPERPIXEL, NO_SUPERPIXEL
@@ -89,7 +111,7 @@ class SuperpixelDataPreProcessor(SegDataPreProcessor):
                     f"sample {sample.metainfo.get('img_path', '?')} has no "
                     'superpixels: add GenerateSuperpixels or LoadSuperpixels '
                     'before PackSuperpixelInputs in the pipeline, or set '
-                    'superpixel_model in SuperpixelDataPreProcessor')
+                    'superpixel_method in SuperpixelDataPreProcessor')
             sp = sample.gt_superpixels.data[0].to(self.device)
             image = self._image_size(sample)
             if tuple(sp.shape) != image:

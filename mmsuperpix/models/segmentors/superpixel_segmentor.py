@@ -1,6 +1,5 @@
 """A segmentor that learns and predicts SCN-style superpixels in mmseg."""
-from contextlib import nullcontext
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import torch
 from mmengine.logging import MessageHub
@@ -9,31 +8,8 @@ from mmseg.models.segmentors import BaseSegmentor
 from mmseg.utils import ConfigType, OptConfigType, OptMultiConfig, SampleList
 
 from mmsuperpix.registry import MODELS
-from ..utils.superpixel_protocol import predict_superpixels
-
-PRECISIONS = (None, 'float32', 'bfloat16', 'float16', 'auto')
-
-
-def check_precision(precision: Optional[str], name: str) -> None:
-    """Raise a clear error unless ``precision`` is one of
-    :data:`PRECISIONS`."""
-    if precision not in PRECISIONS:
-        raise ValueError(f'{name} must be one of {PRECISIONS[1:]} or None, '
-                         f'got {precision!r}')
-
-
-def precision_context(precision: Optional[str], device_type: str):
-    """``torch.autocast`` for ``'bfloat16'``/``'float16'``; ``'auto'`` is
-    bfloat16 on CPUs with native support (AVX512-BF16/AMX), float32
-    elsewhere; None/``'float32'``: no autocast."""
-    if precision == 'auto':
-        native = device_type == 'cpu' and \
-            torch.ops.mkldnn._is_mkldnn_bf16_supported()
-        precision = 'bfloat16' if native else None
-    if precision in (None, 'float32'):
-        return nullcontext()
-    return torch.autocast(device_type, getattr(torch, precision))
-
+from mmsuperpix.superpixels import (check_precision, precision_context,
+                                    predict_superpixel_batch)
 
 @MODELS.register_module()
 class SuperpixelSegmentor(BaseSegmentor):
@@ -46,7 +22,7 @@ class SuperpixelSegmentor(BaseSegmentor):
     ``embedding`` starts at ``train_cfg['boundary_loss_start_iter']`` (the
     fine-tuning stage of AINet).
 
-    Prediction: for every image, :func:`predict_superpixels` with
+    Prediction: for every image, :meth:`predict_superpixel_batch` with
     ``test_cfg['n_segments']``; the labels (original image size) are stored
     as ``pred_sp_seg`` ``(1, H, W)`` in the data sample.
 
@@ -154,18 +130,26 @@ class SuperpixelSegmentor(BaseSegmentor):
                 feats['embedding'].float(), labels)
         return losses
 
-    def predict_superpixels(self,
-                            image: torch.Tensor,
-                            n_segments: Optional[int] = None,
-                            out_shape: Optional[tuple] = None):
-        """Superpixels ``(H0, W0)`` int32 of one normalised image
-        ``(1, 3, H, W)``; see :func:`predict_superpixels`."""
+    def predict_superpixel_batch(
+            self,
+            images: torch.Tensor,
+            n_segments: Optional[int] = None,
+            out_shape: Optional[Tuple[int, int]] = None,
+            connectivity: Optional[bool] = None
+    ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Superpixels of normalised images ``(N, 3, H, W)`` with the grid
+        protocol (:func:`~mmsuperpix.superpixels.predict_superpixel_batch`),
+        in ``test_cfg['precision']``: labels ``(N, H0, W0)`` int64 and the
+        association ``(N, 9, h, w)``. None arguments take ``test_cfg``'s
+        ``n_segments`` / ``connectivity`` and the input size."""
+        if connectivity is None:
+            connectivity = self.test_cfg['connectivity']
         with precision_context(self.test_cfg['precision'],
-                               image.device.type):
-            return predict_superpixels(
-                self.encode_decode, image,
+                               images.device.type):
+            return predict_superpixel_batch(
+                self.encode_decode, images,
                 n_segments or self.test_cfg['n_segments'], self.cell_size,
-                out_shape, self.test_cfg['connectivity'])
+                out_shape, connectivity)
 
     def predict(self,
                 inputs: torch.Tensor,
@@ -176,9 +160,8 @@ class SuperpixelSegmentor(BaseSegmentor):
                 'predict() needs data samples carrying img_shape/ori_shape')
         for i, sample in enumerate(data_samples):
             height, width = sample.img_shape
-            labels = self.predict_superpixels(
+            labels, _ = self.predict_superpixel_batch(
                 inputs[i:i + 1, :, :height, :width],
                 out_shape=sample.ori_shape)
-            sample.pred_sp_seg = PixelData(
-                data=torch.from_numpy(labels)[None])
+            sample.pred_sp_seg = PixelData(data=labels.to(torch.int32))
         return data_samples

@@ -3,7 +3,8 @@
 ``SuperpixelDataPreProcessor`` leaves each sample's superpixels in its
 metainfo (the only place mmseg's ``EncoderDecoder`` passes to
 ``decode_head.predict``): ``'superpixels'`` = ``(H, W)`` int64 labels aligned
-with the padded input (-1 = no superpixel) and, from a superpixel model,
+with the padded input (-1 = no superpixel) and, from a method with a soft
+association (a superpixel network),
 ``'superpixel_association'`` = ``(9, h, w)`` 9-neighbour association.
 """
 from dataclasses import dataclass
@@ -12,15 +13,14 @@ from typing import List, Optional, Sequence
 import torch
 import torch.nn.functional as F
 
-LABELS_KEY = 'superpixels'
-ASSOCIATION_KEY = 'superpixel_association'
+from mmsuperpix.superpixels import ASSOCIATION_KEY, LABELS_KEY
 
 
 def _missing(what: str) -> str:
     return (
         f'a sample has no {what} in its metainfo. Produce superpixels with '
         "GenerateSuperpixels or LoadSuperpixels + PackSuperpixelInputs in "
-        'the pipeline, or with a superpixel_model, and use '
+        'the pipeline, or with a superpixel_method, and use '
         "data_preprocessor=dict(type='SuperpixelDataPreProcessor', ...)")
 
 

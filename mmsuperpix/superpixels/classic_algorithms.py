@@ -1,4 +1,5 @@
-"""Classic (non-learned) superpixel baselines, each driven by a target count.
+"""The classic (non-learned) superpixel algorithms, each driven by a target
+count; :class:`~mmsuperpix.superpixels.ClassicSuperpixels` runs them.
 
 Every method has the signature ``fn(image_bgr, n_segments) -> labels``:
 ``image_bgr`` is an ``(H, W, 3)`` uint8 BGR image (as ``cv2.imread`` gives
@@ -51,6 +52,8 @@ import cv2
 import numpy as np
 from skimage.segmentation import felzenszwalb, slic
 
+from .conventions import contiguous_labels
+
 SegmentFn = Callable[[np.ndarray, int], np.ndarray]
 
 #: Iterations and connectivity settings shared by the OpenCV methods.
@@ -60,26 +63,6 @@ _MIN_ELEMENT_PERCENT = 25
 _FH_LOG_RANGE = (0.0, 4.0)
 _FH_MAX_RUNS = 8
 _FH_TOLERANCE = 0.05
-
-
-def contiguous_labels(labels: np.ndarray) -> np.ndarray:
-    """Relabel any integer map to ids ``0..K-1`` in increasing label order.
-
-    Args:
-        labels (np.ndarray): (H, W) integer labels.
-
-    Returns:
-        np.ndarray: (H, W) int32 labels.
-    """
-    labels = np.asarray(labels)
-    low, high = int(labels.min()), int(labels.max())
-    if low >= 0 and high < 4 * labels.size + 1024:
-        present = np.zeros(high + 1, dtype=bool)
-        present[labels] = True
-        lut = (np.cumsum(present) - 1).astype(np.int32)
-        return lut[labels]
-    _, inverse = np.unique(labels, return_inverse=True)
-    return inverse.reshape(labels.shape).astype(np.int32)
 
 
 def _region_size(image: np.ndarray, n_segments: int) -> int:
@@ -254,7 +237,8 @@ CLASSIC_METHODS: Dict[str, SegmentFn] = {
 }
 
 
-def _check_ximgproc() -> None:
+def check_ximgproc() -> None:
+    """Raise a clear ImportError unless ``cv2.ximgproc`` exists."""
     if hasattr(cv2, 'ximgproc'):
         return
     try:
@@ -266,61 +250,3 @@ def _check_ximgproc() -> None:
         'opencv-python, not opencv-contrib-python. Install the contrib '
         'build at the same version: pip install --no-deps '
         f'--force-reinstall opencv-contrib-python=={version}')
-
-
-def check_bgr_image(image) -> np.ndarray:
-    """Check that ``image`` is an (H, W, 3) uint8 array and return it.
-
-    Args:
-        image (np.ndarray): Candidate image.
-
-    Returns:
-        np.ndarray: The same image, C-contiguous.
-    """
-    if not isinstance(image, np.ndarray):
-        raise TypeError(f'image must be a numpy array, got '
-                        f'{type(image).__name__}; read files with '
-                        'cv2.imread(path)')
-    if image.ndim != 3 or image.shape[2] != 3 or 0 in image.shape:
-        raise ValueError(
-            f'image must be a non-empty (H, W, 3) BGR array, got shape '
-            f'{image.shape}; convert grey images with cv2.cvtColor(img, '
-            'cv2.COLOR_GRAY2BGR) and drop alpha channels')
-    if image.dtype != np.uint8:
-        raise TypeError(f'image must be uint8, got {image.dtype}; convert '
-                        'floats in [0, 1] with (img * 255).round().astype('
-                        'np.uint8)')
-    return np.ascontiguousarray(image)
-
-
-def classic_superpixels(method: str, image: np.ndarray,
-                        n_segments: int) -> np.ndarray:
-    """Validate the arguments and run one of :data:`CLASSIC_METHODS`.
-
-    Args:
-        method (str): A key of :data:`CLASSIC_METHODS`.
-        image (np.ndarray): (H, W, 3) uint8 BGR image.
-        n_segments (int): Target number of superpixels, in ``1..H*W``.
-
-    Returns:
-        np.ndarray: (H, W) int32 labels ``0..K-1``.
-
-    Raises:
-        ValueError: Unknown method (the message lists the known ones), a
-            bad image shape or count.
-        TypeError: A non-array or non-uint8 image.
-        ImportError: An OpenCV method without ``cv2.ximgproc``.
-    """
-    if method not in CLASSIC_METHODS:
-        raise ValueError(f'unknown classic superpixel method {method!r}; '
-                       f'choose one of {sorted(CLASSIC_METHODS)}')
-    image = check_bgr_image(image)
-    h, w = image.shape[:2]
-    if (isinstance(n_segments, bool)
-            or not isinstance(n_segments, (int, np.integer))
-            or not 1 <= n_segments <= h * w):
-        raise ValueError(f'n_segments must be an int in 1..H*W = 1..{h * w}'
-                         f', got {n_segments!r}')
-    if method.startswith('opencv_'):
-        _check_ximgproc()
-    return CLASSIC_METHODS[method](image, int(n_segments))

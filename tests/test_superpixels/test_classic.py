@@ -1,13 +1,17 @@
-"""The classic superpixel baselines: output contract, counts, bad input."""
+"""The classic superpixel methods: output contract, counts, bad input."""
 import cv2
 import numpy as np
 import pytest
 
-from mmsuperpix.evaluation import (CLASSIC_METHODS, classic_superpixels,
-                                   contiguous_labels)
-from mmsuperpix.evaluation.classic_superpixels import seeds_grid_count
+from mmsuperpix.superpixels import (CLASSIC_METHODS, ClassicSuperpixels,
+                                    build_superpixel_method,
+                                    contiguous_labels, seeds_grid_count)
 
 H, W = 96, 128
+
+
+def classic_superpixels(name, image, n):
+    return build_superpixel_method(name)(image, n)
 
 
 @pytest.fixture(scope='module')
@@ -76,11 +80,14 @@ def test_contiguous_labels():
     np.testing.assert_array_equal(contiguous_labels(huge), [[0, 1]])
 
 
-def test_unknown_method_lists_the_names(image):
-    with pytest.raises(ValueError, match='unknown classic') as info:
-        classic_superpixels('watershed', image, 10)
+def test_unknown_method_lists_the_names():
+    with pytest.raises(ValueError, match='unknown superpixel') as info:
+        build_superpixel_method('watershed')
+    with pytest.raises(ValueError, match='unknown classic') as direct:
+        ClassicSuperpixels('watershed')
     for name in CLASSIC_METHODS:
-        assert name in str(info.value)
+        assert name in str(info.value) and name in str(direct.value)
+    assert 'default' in str(info.value)
 
 
 @pytest.mark.parametrize('bad,error,match', [
@@ -95,16 +102,22 @@ def test_bad_images(bad, error, match):
         classic_superpixels('opencv_slic', bad, 10)
 
 
-@pytest.mark.parametrize('n', [0, -5, H * W + 1, 2.5, True, None])
+@pytest.mark.parametrize('n', [0, -5, 2.5, True, None])
 def test_bad_counts(n, image):
     with pytest.raises(ValueError, match='n_segments'):
         classic_superpixels('skimage_slic', image, n)
+
+
+def test_counts_above_the_pixels_are_capped():
+    image = np.random.default_rng(0).integers(0, 255, (6, 5, 3), np.uint8)
+    labels = classic_superpixels('skimage_felzenszwalb', image, 10**6)
+    assert labels.shape == (6, 5) and labels.max() < 30
 
 
 def test_missing_ximgproc_says_how_to_fix(image, monkeypatch):
     monkeypatch.delattr(cv2, 'ximgproc')
     with pytest.raises(ImportError, match='pip install --no-deps '
                        '--force-reinstall opencv-contrib-python=='):
-        classic_superpixels('opencv_lsc', image, 20)
+        ClassicSuperpixels('opencv_lsc')
     # scikit-image methods do not need it.
     assert classic_superpixels('skimage_slic', image, 20).shape == (H, W)

@@ -1,14 +1,21 @@
-"""The superpixel prediction protocol of SCN/AINet, in one place.
+"""The superpixel prediction protocol of the grid networks (SCN, AINet).
 
 ``resize so the 16-px grid gives ~n_segments cells -> network -> hard labels
--> nearest upsampling to the output size -> connectivity``. The segmentor,
-the ``superpixelize`` API and the superpixel pooling head all call
+-> exact nearest upsampling to the output size -> connectivity``. The
+superpixel segmentor and every learned superpixel method call
 :func:`predict_superpixel_batch`, which checks the request with
 :func:`network_grid` before it allocates anything: the network input grows
 with ``n_segments`` (16x16 px per superpixel), not with the image.
+
+Labels go back to the image size with :func:`upsample_labels`
+(``nearest-exact``: output pixel ``i`` reads input pixel
+``floor((i + 0.5) * h / H)``, the pixel whose area holds its centre). SCN's
+scripts used ``mode='nearest'`` (``floor(i * h / H)``), which shifts every
+boundary by up to one pixel toward the bottom/right.
 """
 import math
-from typing import Any, Callable, Optional, Tuple
+from contextlib import nullcontext
+from typing import Callable, Optional, Tuple
 
 import numpy as np
 import psutil
@@ -17,6 +24,41 @@ import torch.nn.functional as F
 
 from mmsuperpix.ops import (association_to_labels, connectivity_sizes,
                             enforce_connectivity)
+from .conventions import check_n_segments
+
+#: Inference precisions of a superpixel network (None: the config's).
+PRECISIONS = (None, 'float32', 'bfloat16', 'float16', 'auto')
+
+
+def check_precision(precision: Optional[str], name: str) -> None:
+    """Raise a clear error unless ``precision`` is one of
+    :data:`PRECISIONS`."""
+    if precision not in PRECISIONS:
+        raise ValueError(f'{name} must be one of {PRECISIONS[1:]} or None, '
+                         f'got {precision!r}')
+
+
+def precision_context(precision: Optional[str], device_type: str):
+    """``torch.autocast`` for ``'bfloat16'``/``'float16'``; ``'auto'`` is
+    bfloat16 on CPUs with native support (AVX512-BF16/AMX), float32
+    elsewhere; None/``'float32'``: no autocast."""
+    if precision == 'auto':
+        native = device_type == 'cpu' and \
+            torch.ops.mkldnn._is_mkldnn_bf16_supported()
+        precision = 'bfloat16' if native else None
+    if precision in (None, 'float32'):
+        return nullcontext()
+    return torch.autocast(device_type, getattr(torch, precision))
+
+
+def upsample_labels(labels: torch.Tensor, size: Tuple[int, int]
+                    ) -> torch.Tensor:
+    """Integer maps ``(N, h, w)`` to ``(N, H, W)`` by exact nearest
+    sampling (see the module docs); the dtype is kept."""
+    if tuple(labels.shape[-2:]) == tuple(size):
+        return labels
+    return F.interpolate(labels[:, None].float(), tuple(size),
+                         mode='nearest-exact')[:, 0].to(labels.dtype)
 
 
 def grid_shape(height: int, width: int, n_segments: int) -> Tuple[int, int]:
@@ -45,30 +87,6 @@ def grid_shape(height: int, width: int, n_segments: int) -> Tuple[int, int]:
 #: to 12 M network pixels): AINet 368, SCN 369 in float32 (about 245 in
 #: bfloat16); rounded up.
 BYTES_PER_NETWORK_PIXEL = 384
-
-
-def check_n_segments(n_segments: Any, name: str = 'n_segments') -> int:
-    """``n_segments`` as an int, or a clear error unless it is a positive
-    integer (bools, floats and strings are refused)."""
-    if isinstance(n_segments, bool) or not isinstance(
-            n_segments, (int, np.integer)) or n_segments < 1:
-        raise ValueError(
-            f'{name} must be a positive int (a number of superpixels, e.g. '
-            f'600), got {n_segments!r} of type {type(n_segments).__name__}')
-    return int(n_segments)
-
-
-def check_segment_request(n_segments: Optional[int],
-                          segment_size: Optional[float]) -> None:
-    """Exactly one of a superpixel count and a mean superpixel side."""
-    if (n_segments is None) == (segment_size is None):
-        raise ValueError('give exactly one of n_segments and segment_size, '
-                         f'got {n_segments!r} and {segment_size!r}')
-    if n_segments is not None:
-        check_n_segments(n_segments)
-    elif isinstance(segment_size, bool) or segment_size <= 0:
-        raise ValueError(f'segment_size must be a positive number of '
-                         f'pixels, got {segment_size!r}')
 
 
 def available_memory(device: torch.device) -> int:
@@ -147,52 +165,6 @@ def network_grid(height: int,
         f'{suggestion}.')
 
 
-def segment_count(height: int, width: int, n_segments: Optional[int],
-                  segment_size: Optional[float]) -> int:
-    """Superpixels to request for an ``height x width`` image: ``n_segments``
-    or ``H * W / segment_size ** 2``, capped at the pixel count."""
-    if n_segments is None:
-        n_segments = max(1, round(height * width / segment_size**2))
-    return min(int(n_segments), height * width)
-
-
-def predict_superpixels(network: Callable[[torch.Tensor], torch.Tensor],
-                        image: torch.Tensor,
-                        n_segments: int,
-                        cell_size: int = 16,
-                        out_shape: Optional[Tuple[int, int]] = None,
-                        connectivity: bool = True) -> np.ndarray:
-    """Superpixels of one image with SCN's test protocol.
-
-    Args:
-        network (Callable): Maps a normalised image ``(1, 3, h, w)`` (``h``
-            and ``w`` multiples of ``cell_size``) to its association
-            ``(1, 9, h, w)``.
-        image (Tensor): Normalised image ``(1, 3, H, W)`` or ``(3, H, W)``.
-        n_segments (int): Desired number of superpixels, capped at the
-            pixel count; the image is resized (bicubic) to
-            ``network_grid(...) * cell_size`` (a clear error when that
-            would not fit in memory).
-        cell_size (int): The network's cell side. Defaults to 16.
-        out_shape (tuple, optional): ``(H0, W0)`` of the returned labels;
-            defaults to the image size.
-        connectivity (bool): Enforce 4-connected superpixels with SSN/SCN's
-            sizes (0.06x / 3x the average cell area). Defaults to True.
-
-    Returns:
-        np.ndarray: ``(H0, W0)`` int32 labels; with ``connectivity`` they are
-        ``0..K-1`` and each label is one 4-connected region.
-    """
-    if image.dim() == 3:
-        image = image[None]
-    if image.dim() != 4 or image.shape[0] != 1:
-        raise ValueError(
-            f'expected one image (1, C, H, W), got {tuple(image.shape)}')
-    labels, _ = predict_superpixel_batch(network, image, n_segments,
-                                         cell_size, out_shape, connectivity)
-    return labels[0].to(torch.int32).cpu().numpy()
-
-
 def predict_superpixel_batch(
         network: Callable[[torch.Tensor], torch.Tensor],
         images: torch.Tensor,
@@ -203,15 +175,18 @@ def predict_superpixel_batch(
     """Superpixels of a batch with SCN's test protocol, and the association.
 
     Args:
-        network (Callable): As in :func:`predict_superpixels`.
+        network (Callable): Maps normalised images ``(N, 3, h, w)`` (``h``
+            and ``w`` multiples of ``cell_size``) to their association
+            ``(N, 9, h, w)``.
         images (Tensor): Normalised images ``(N, 3, H, W)``.
         n_segments (int): Desired number of superpixels per image, capped
             at the pixel count and checked by :func:`network_grid`.
         cell_size (int): The network's cell side. Defaults to 16.
         out_shape (tuple, optional): ``(H0, W0)`` of the labels; defaults
             to the image size.
-        connectivity (bool): Enforce 4-connected superpixels (per image, on
-            the CPU). Defaults to True.
+        connectivity (bool): Enforce 4-connected superpixels with SSN/SCN's
+            sizes (0.06x / 3x the average cell area; per image, on the
+            CPU). Defaults to True.
 
     Returns:
         tuple: ``labels (N, H0, W0)`` int64 on the images' device and the
@@ -227,9 +202,8 @@ def predict_superpixel_batch(
         images = F.interpolate(images, size, mode='bicubic',
                                align_corners=False)
     assoc = network(images)
-    labels = association_to_labels(assoc, cell_size)
-    labels = F.interpolate(labels[:, None].float(), out_shape,
-                           mode='nearest')[:, 0].long()
+    labels = upsample_labels(association_to_labels(assoc, cell_size).long(),
+                             out_shape)
     if connectivity:
         sizes = connectivity_sizes(*out_shape, rows * cols)
         labels = torch.stack([

@@ -1,0 +1,90 @@
+"""The one interface every superpixel method implements."""
+from abc import ABCMeta, abstractmethod
+from typing import Optional, Tuple
+
+import numpy as np
+import torch
+
+from .conventions import check_n_segments
+
+
+def check_bgr_image(image) -> np.ndarray:
+    """Check that ``image`` is an (H, W, 3) uint8 array and return it.
+
+    Args:
+        image (np.ndarray): Candidate image.
+
+    Returns:
+        np.ndarray: The same image, C-contiguous.
+    """
+    if not isinstance(image, np.ndarray):
+        raise TypeError(f'image must be a numpy array, got '
+                        f'{type(image).__name__}; read files with '
+                        'cv2.imread(path)')
+    if image.ndim != 3 or image.shape[2] != 3 or 0 in image.shape:
+        raise ValueError(
+            f'image must be a non-empty (H, W, 3) BGR array, got shape '
+            f'{image.shape}; convert grey images with cv2.cvtColor(img, '
+            'cv2.COLOR_GRAY2BGR) and drop alpha channels')
+    if image.dtype != np.uint8:
+        raise TypeError(f'image must be uint8, got {image.dtype}; convert '
+                        'floats in [0, 1] with (img * 255).round().astype('
+                        'np.uint8)')
+    return np.ascontiguousarray(image)
+
+
+class SuperpixelMethod(metaclass=ABCMeta):
+    """A superpixel method: classic, a learned grid network, or a per-image
+    optimiser. Every consumer (``superpixelize``, ``GenerateSuperpixels``,
+    ``SuperpixelDataPreProcessor``, ``tools/eval_superpixels.py``, the
+    benchmarks) takes any method through this interface, built by name or
+    config with :func:`~mmsuperpix.superpixels.build_superpixel_method`.
+
+    Contract: ``method(image, n_segments)`` with an ``(H, W, 3)`` uint8 BGR
+    image returns ``(H, W)`` int32 labels ``0..K-1``, ``K`` close to
+    ``n_segments`` (capped at ``H * W``); learned methods make each label
+    one 4-connected region, classic ones keep their algorithm's rule.
+    :meth:`segment_batch` is the batched tensor path; methods with a soft
+    9-neighbour association (:attr:`has_association`) also return it.
+
+    Subclasses implement :meth:`segment`, and may override
+    :meth:`segment_batch` (the default runs :meth:`segment` per image).
+    """
+    #: Whether :meth:`segment_batch` returns a soft association.
+    has_association = False
+
+    def load(self) -> 'SuperpixelMethod':
+        """Load what the method needs (a network's weights) now rather than
+        at the first image, so that bad files fail early; returns self."""
+        return self
+
+    def __call__(self, image: np.ndarray, n_segments: int) -> np.ndarray:
+        """Superpixels of one image (see the class docs); checks both
+        arguments with clear errors."""
+        image = check_bgr_image(image)
+        height, width = image.shape[:2]
+        count = min(check_n_segments(n_segments), height * width)
+        return self.segment(image, count).astype(np.int32, copy=False)
+
+    @abstractmethod
+    def segment(self, image: np.ndarray, n_segments: int) -> np.ndarray:
+        """Labels ``(H, W)`` of a checked uint8 BGR ``image (H, W, 3)`` for
+        ``1 <= n_segments <= H * W``."""
+
+    def segment_batch(self, rgb: torch.Tensor, n_segments: int
+                      ) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
+        """Superpixels of a batch.
+
+        Args:
+            rgb (Tensor): ``(N, 3, H, W)`` float RGB images in 0..255.
+            n_segments (int): Superpixels per image.
+
+        Returns:
+            tuple: labels ``(N, H, W)`` int64 on ``rgb``'s device and the
+            association ``(N, 9, h, w)`` float32, or None for a method
+            without one.
+        """
+        images = rgb.detach().round().clamp(0, 255).to(torch.uint8)
+        images = images.flip(1).permute(0, 2, 3, 1).cpu().numpy()
+        labels = np.stack([self(image, n_segments) for image in images])
+        return torch.from_numpy(labels).long().to(rgb.device), None
