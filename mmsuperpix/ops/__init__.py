@@ -1,16 +1,19 @@
 from .connectivity import connectivity_sizes, enforce_connectivity
+from .lab_colour import rgb_to_lab
 from .superpixel_pool import (compact_superpixel_ids, superpixel_mean,
                              superpixel_pool, superpixel_unpool)
 from .grid_association import (NEIGHBOURS, association_to_labels,
                                check_association,
                                label_reconstruction_probability,
-                               neighbour_cell_index, pool_by_association,
-                               unpool_by_association)
+                               neighbour_cell_index, neighbour_sq_distances,
+                               pool_by_association, unpool_by_association)
 
 __all__ = [
     'NEIGHBOURS', 'association_to_labels', 'check_association',
     'connectivity_sizes', 'enforce_connectivity',
     'label_reconstruction_probability', 'neighbour_cell_index',
+    'neighbour_sq_distances',
     'pool_by_association', 'unpool_by_association', 'compact_superpixel_ids',
+    'rgb_to_lab',
     'superpixel_mean', 'superpixel_pool', 'superpixel_unpool'
 ]

@@ -21,6 +21,9 @@ import torch.nn.functional as F
 #: BL, B, BR.
 NEIGHBOURS: Tuple[Tuple[int, int], ...] = tuple(
     (dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
+#: Label ids below this are histogram slots as they are (ground-truth
+#: segment ids are small); others are renumbered by a sort.
+_MAX_DIRECT_LABEL = 4096
 
 
 def check_association(assoc: torch.Tensor, cell_size: int) -> Tuple[int, int]:
@@ -56,6 +59,27 @@ def _cell_blocks(x: torch.Tensor, cell_size: int) -> torch.Tensor:
         0, 2, 4, 1, 3, 5).reshape(num * h * w, channels, cell_size**2)
 
 
+def _from_cell_blocks(x: torch.Tensor, num: int, h: int, w: int,
+                      cell_size: int) -> torch.Tensor:
+    """Inverse of :func:`_cell_blocks`: ``(N * h * w, C, S * S)`` ->
+    ``(N, C, h * S, w * S)``."""
+    channels = x.shape[1]
+    return x.view(num, h, w, channels, cell_size, cell_size).permute(
+        0, 3, 1, 4, 2, 5).reshape(num, channels, h * cell_size,
+                                  w * cell_size)
+
+
+def _neighbour_cells(cell_feat: torch.Tensor) -> torch.Tensor:
+    """``(N, C, h, w)`` -> ``(N * h * w, C, 9)``: every cell's 9
+    neighbours in :data:`NEIGHBOURS` order, zeros outside the grid."""
+    num, channels, h, w = cell_feat.shape
+    padded = F.pad(cell_feat, (1, 1, 1, 1))
+    neighbours = torch.stack(
+        [padded[:, :, 1 + dy:1 + dy + h, 1 + dx:1 + dx + w]
+         for dy, dx in NEIGHBOURS], 2)  # (N, C, 9, h, w)
+    return neighbours.permute(0, 3, 4, 1, 2).reshape(-1, channels, 9)
+
+
 def pool_by_association(feat: torch.Tensor,
                         assoc: torch.Tensor,
                         cell_size: int,
@@ -82,7 +106,10 @@ def pool_by_association(feat: torch.Tensor,
     h, w = check_association(assoc, cell_size)
     _check_pixel_map('feat', feat, assoc)
     num, channels = feat.shape[:2]
-    blocks = _cell_blocks(assoc.to(feat.dtype), cell_size).transpose(1, 2)
+    # contiguous operands: CPU bmm copies a transposed batch matrix by
+    # matrix otherwise
+    blocks = _cell_blocks(assoc.to(feat.dtype),
+                          cell_size).transpose(1, 2).contiguous()
     sent = torch.cat([torch.bmm(_cell_blocks(feat, cell_size), blocks),
                       blocks.sum(1, keepdim=True)], 1) / cell_size**2
     sent = sent.view(num, h, w, channels + 1, 9).permute(0, 3, 4, 1, 2)
@@ -114,17 +141,45 @@ def unpool_by_association(cell_feat: torch.Tensor, assoc: torch.Tensor,
         raise ValueError(
             f'cell features of shape {tuple(cell_feat.shape)} do not match '
             f'the {h}x{w} grid of the association map {tuple(assoc.shape)}')
-    num, channels = cell_feat.shape[:2]
-    padded = F.pad(cell_feat, (1, 1, 1, 1))
-    neighbours = torch.stack(
-        [padded[:, :, 1 + dy:1 + dy + h, 1 + dx:1 + dx + w]
-         for dy, dx in NEIGHBOURS], 2)  # (N, C, 9, h, w)
-    neighbours = neighbours.permute(0, 3, 4, 1, 2).reshape(-1, channels, 9)
-    out = torch.bmm(neighbours, _cell_blocks(assoc.to(cell_feat.dtype),
-                                             cell_size))
-    height, width = assoc.shape[-2:]
-    return out.view(num, h, w, channels, cell_size, cell_size).permute(
-        0, 3, 1, 4, 2, 5).reshape(num, channels, height, width)
+    out = torch.bmm(_neighbour_cells(cell_feat),
+                    _cell_blocks(assoc.to(cell_feat.dtype), cell_size))
+    return _from_cell_blocks(out, cell_feat.shape[0], h, w, cell_size)
+
+
+def neighbour_sq_distances(feat: torch.Tensor, cell_feat: torch.Tensor,
+                           cell_size: int) -> torch.Tensor:
+    """Squared Euclidean distance of every pixel to its 9 neighbouring
+    cells' features (SSN's soft k-means step), ``inf`` for neighbours
+    outside the grid.
+
+    ``d_k(p) = ||f(p)||^2 - 2 f(p) . cell[c_k(p)] + ||cell[c_k(p)]||^2``,
+    the dot products as one batched ``(S^2, C) @ (C, 9)`` product per cell.
+
+    Args:
+        feat (Tensor): Pixel features ``(N, C, H, W)``.
+        cell_feat (Tensor): Cell features ``(N, C, H / S, W / S)``.
+        cell_size (int): Cell side ``S``; ``H`` and ``W`` are multiples.
+
+    Returns:
+        Tensor: ``(N, 9, H, W)`` distances (>= 0, or inf).
+    """
+    num, channels, height, width = feat.shape
+    if height % cell_size or width % cell_size:
+        raise ValueError(f'feature size {height}x{width} is not a multiple '
+                         f'of the cell size {cell_size}')
+    h, w = height // cell_size, width // cell_size
+    if cell_feat.shape != (num, channels, h, w):
+        raise ValueError(
+            f'cell features of shape {tuple(cell_feat.shape)} do not match '
+            f'the {h}x{w} grid of pixel features {tuple(feat.shape)}')
+    pixels = _cell_blocks(feat, cell_size)  # (B, C, S^2)
+    cells = _neighbour_cells(cell_feat)  # (B, C, 9)
+    dist = (pixels * pixels).sum(1)[:, None] - 2 * torch.bmm(
+        cells.transpose(1, 2).contiguous(), pixels) + (
+            cells * cells).sum(1)[:, :, None]
+    dist = _from_cell_blocks(dist.clamp_min(0), num, h, w, cell_size)
+    _, valid = neighbour_cell_index(height, width, cell_size, feat.device)
+    return dist.masked_fill(~valid, float('inf'))
 
 
 @lru_cache(maxsize=16)
@@ -217,8 +272,12 @@ def label_reconstruction_probability(labels: torch.Tensor,
     h, w = check_association(assoc, cell_size)
     _check_pixel_map('labels', labels, assoc)
     num = assoc.shape[0]
-    _, compact = torch.unique(labels, return_inverse=True)
-    n_labels = int(compact.max()) + 1
+    low, high = (int(v) for v in torch.aminmax(labels))
+    if low >= 0 and high < _MAX_DIRECT_LABEL:  # ids as slots: no sort
+        compact, n_labels = labels.long(), high + 1
+    else:
+        _, compact = torch.unique(labels, return_inverse=True)
+        n_labels = int(compact.max()) + 1
     index, valid = neighbour_cell_index(*assoc.shape[-2:], cell_size,
                                         assoc.device)
     n_cells = h * w + 1  # one extra "outside" cell per image, discarded

@@ -10,9 +10,10 @@ from .conventions import (ASSOCIATION_KEY, KEY, LABELS_KEY, NO_SUPERPIXEL,
 from .learned import LearnedSuperpixels
 from .model_loading import (DEFAULT_CHECKPOINT, DEFAULT_CONFIG,
                             init_superpixel_model)
-from .protocol import (PRECISIONS, check_precision, grid_shape,
-                       network_grid, precision_context,
-                       predict_superpixel_batch, upsample_labels)
+from .protocol import (PRECISIONS, check_precision,
+                       cluster_superpixel_batch, grid_shape, network_grid,
+                       precision_context, predict_superpixel_batch,
+                       upsample_labels)
 
 __all__ = [
     'ASSOCIATION_KEY', 'CLASSIC_METHODS', 'ClassicSuperpixels',
@@ -20,7 +21,8 @@ __all__ = [
     'LABELS_KEY', 'LearnedSuperpixels', 'METHOD_NAMES', 'MethodSpec',
     'NO_SUPERPIXEL', 'PAD_ID', 'PRECISIONS', 'SuperpixelMethod',
     'build_superpixel_method', 'check_bgr_image', 'check_n_segments',
-    'check_precision', 'check_segment_request', 'contiguous_labels',
+    'check_precision', 'check_segment_request', 'cluster_superpixel_batch',
+    'contiguous_labels',
     'grid_shape', 'init_superpixel_model', 'network_grid',
     'precision_context', 'predict_superpixel_batch', 'seeds_grid_count',
     'segment_count', 'store_superpixels', 'upsample_labels'

@@ -87,6 +87,11 @@ def grid_shape(height: int, width: int, n_segments: int) -> Tuple[int, int]:
 #: to 12 M network pixels): AINet 368, SCN 369 in float32 (about 245 in
 #: bfloat16); rounded up.
 BYTES_PER_NETWORK_PIXEL = 384
+#: Full-resolution clustering: the network's bytes per pixel plus the
+#: clustering's per-pixel tensors (features, 9 distances and associations
+#: per iteration kept for the backward pass; about 64 floats). An
+#: estimate, not a measurement.
+BYTES_PER_CLUSTERED_PIXEL = BYTES_PER_NETWORK_PIXEL + 256
 
 
 def available_memory(device: torch.device) -> int:
@@ -204,11 +209,67 @@ def predict_superpixel_batch(
     assoc = network(images)
     labels = upsample_labels(association_to_labels(assoc, cell_size).long(),
                              out_shape)
-    if connectivity:
-        sizes = connectivity_sizes(*out_shape, rows * cols)
-        labels = torch.stack([
-            torch.from_numpy(
-                enforce_connectivity(m.to(torch.int32).cpu().numpy(),
-                                     *sizes).astype(np.int64))
-            for m in labels]).to(assoc.device)
-    return labels, assoc
+    return _connected(labels, rows * cols, connectivity), assoc
+
+
+def cluster_cell_size(height: int, width: int, n_segments: int) -> int:
+    """Cell side ``round(sqrt(H * W / n))`` (at least 1) of full-resolution
+    clustering: about ``n_segments`` cells of ``S x S`` pixels."""
+    count = min(check_n_segments(n_segments), height * width)
+    return max(1, round(math.sqrt(height * width / count)))
+
+
+def cluster_superpixel_batch(
+        network: Callable[[torch.Tensor, int], torch.Tensor],
+        images: torch.Tensor,
+        n_segments: int,
+        out_shape: Optional[Tuple[int, int]] = None,
+        connectivity: bool = True) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Superpixels of a batch by clustering at full resolution (a head that
+    clusters at any cell size, such as SSN's): no resize of the image.
+
+    Args:
+        network (Callable): Maps normalised images ``(N, 3, H, W)`` and a
+            cell size ``S`` to the association ``(N, 9, H', W')`` on
+            ``S x S`` cells, ``H', W'`` being ``H, W`` rounded up to
+            multiples of ``S``.
+        images (Tensor): Normalised images ``(N, 3, H, W)``, any size.
+        n_segments (int): Desired superpixels per image: ``S`` is
+            :func:`cluster_cell_size`.
+        out_shape (tuple, optional): ``(H0, W0)`` of the labels; defaults
+            to the image size.
+        connectivity (bool): As in :func:`predict_superpixel_batch`.
+
+    Returns:
+        tuple: ``labels (N, H0, W0)`` int64 and the association.
+    """
+    height, width = images.shape[-2:]
+    cell_size = cluster_cell_size(height, width, n_segments)
+    needed = images.shape[0] * height * width * BYTES_PER_CLUSTERED_PIXEL
+    available = available_memory(images.device)
+    if needed > available:
+        raise ValueError(
+            f'{images.shape[0]} {height}x{width} image(s) need about '
+            f'{_readable(needed)} to cluster at full resolution '
+            f'({BYTES_PER_CLUSTERED_PIXEL} bytes per pixel), but '
+            f'{_readable(available)} is available on {images.device}; '
+            'downscale the images or run fewer at once')
+    assoc = network(images, cell_size)
+    labels = association_to_labels(assoc, cell_size)[:, :height, :width]
+    labels = upsample_labels(labels, tuple(out_shape or (height, width)))
+    n_cells = math.ceil(height / cell_size) * math.ceil(width / cell_size)
+    return _connected(labels, n_cells, connectivity), assoc
+
+
+def _connected(labels: torch.Tensor, n_cells: int,
+               connectivity: bool) -> torch.Tensor:
+    """``labels (N, H, W)`` with 4-connected superpixels (SSN/SCN's sizes:
+    0.06x / 3x the average area of ``n_cells`` cells), on the CPU."""
+    if not connectivity:
+        return labels
+    sizes = connectivity_sizes(*labels.shape[-2:], n_cells)
+    return torch.stack([
+        torch.from_numpy(
+            enforce_connectivity(m.to(torch.int32).cpu().numpy(),
+                                 *sizes).astype(np.int64))
+        for m in labels]).to(labels.device)

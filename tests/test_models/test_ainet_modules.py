@@ -51,7 +51,7 @@ def test_networks_produce_full_resolution_features(backbone_cls, kwargs):
     assert out['features'].shape == (2, 16, 32, 48)
     assert out['embedding'].shape == (2, 16, 32, 48)
     assert out['bottleneck'].shape == (2, 256, 2, 3)
-    assoc = AssociationHead(16)(out['features'])
+    assoc = AssociationHead(16)(out)
     assert assoc.shape == (2, 9, 32, 48)
     torch.testing.assert_close(assoc.sum(1), torch.ones(2, 32, 48))
     if backbone_cls is AINetEncoderDecoder:

@@ -11,6 +11,7 @@ from mmsuperpix.superpixels import (ASSOCIATION_KEY, LABELS_KEY,
                                     NO_SUPERPIXEL, MethodSpec,
                                     build_superpixel_method,
                                     check_segment_request, segment_count)
+from ..utils.input_images import preprocessor_rgb
 
 
 @MODELS.register_module()
@@ -79,7 +80,7 @@ class SuperpixelDataPreProcessor(SegDataPreProcessor):
             count = segment_count(*inputs.shape[-2:], self.n_segments,
                                   self.segment_size)
             labels, assoc = self.superpixel_method.segment_batch(
-                self._to_rgb(inputs), count)
+                preprocessor_rgb(self, inputs), count)
             for sample, sp in zip(samples, labels):
                 height, width = self._image_size(sample)
                 sp[height:], sp[:, width:] = NO_SUPERPIXEL, NO_SUPERPIXEL
@@ -91,12 +92,6 @@ class SuperpixelDataPreProcessor(SegDataPreProcessor):
         for sample, sp, more in zip(samples, labels, extra):
             sample.set_metainfo({LABELS_KEY: sp, **more})
         return out
-
-    def _to_rgb(self, inputs: torch.Tensor) -> torch.Tensor:
-        """Undo the normalisation: ``(N, 3, H, W)`` RGB in 0..255."""
-        images = inputs * self.std + self.mean if \
-            self._enable_normalize else inputs
-        return images if self.channel_conversion else images.flip(1)
 
     @staticmethod
     def _image_size(sample) -> tuple:

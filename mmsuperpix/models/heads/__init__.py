@@ -1,4 +1,7 @@
 from .association_head import AssociationHead
+from .differentiable_slic_head import DifferentiableSLICHead
 from .superpixel_pooling_head import SuperpixelPoolingHead
 
-__all__ = ['AssociationHead', 'SuperpixelPoolingHead']
+__all__ = [
+    'AssociationHead', 'DifferentiableSLICHead', 'SuperpixelPoolingHead'
+]

@@ -2,14 +2,18 @@
 from typing import Dict, List, Optional, Tuple
 
 import torch
+import torch.nn.functional as F
 from mmengine.logging import MessageHub
 from mmengine.structures import PixelData
 from mmseg.models.segmentors import BaseSegmentor
 from mmseg.utils import ConfigType, OptConfigType, OptMultiConfig, SampleList
 
 from mmsuperpix.registry import MODELS
-from mmsuperpix.superpixels import (check_precision, precision_context,
+from mmsuperpix.superpixels import (check_precision,
+                                    cluster_superpixel_batch,
+                                    precision_context,
                                     predict_superpixel_batch)
+from ..utils.input_images import preprocessor_rgb
 
 @MODELS.register_module()
 class SuperpixelSegmentor(BaseSegmentor):
@@ -30,7 +34,12 @@ class SuperpixelSegmentor(BaseSegmentor):
         backbone (dict): e.g. ``SCNEncoderDecoder`` or
             ``AINetEncoderDecoder``; must return a dict with ``features``
             and ``embedding``.
-        decode_head (dict): The association head.
+        decode_head (dict): The association head: ``AssociationHead``
+            (SCN, AINet: a 3x3 conv on the backbone's 16-px cells) or
+            ``DifferentiableSLICHead`` (SSN's soft k-means on learned +
+            Lab + XY features; predicts by clustering the full-resolution
+            image at any count, without resizing it). Heads are called
+            ``head(backbone outputs, RGB images, cell_size)``.
         loss_reconstruction (dict): Defaults to SCN's loss.
         loss_boundary (dict, optional): e.g. ``BoundaryPerceivingLoss``.
         cell_size (int): Grid cell side. Defaults to 16.
@@ -94,12 +103,37 @@ class SuperpixelSegmentor(BaseSegmentor):
         """Backbone outputs (``features``, ``embedding``, ...)."""
         return self.backbone(inputs.contiguous(memory_format=self.memory_format))
 
+    def _association(self, inputs: torch.Tensor,
+                     feats: Dict[str, torch.Tensor],
+                     cell_size: Optional[int] = None) -> torch.Tensor:
+        """The head's association of the backbone outputs ``feats`` of the
+        normalised ``inputs`` (heads that cluster also read the images)."""
+        return self.decode_head(
+            feats, preprocessor_rgb(self.data_preprocessor, inputs),
+            cell_size or self.cell_size)
+
     def encode_decode(self, inputs: torch.Tensor,
                       batch_img_metas: Optional[List[dict]] = None
                       ) -> torch.Tensor:
         """Association ``(N, 9, H, W)`` of normalised images whose size is a
         multiple of the cell size."""
-        return self.decode_head(self.extract_feat(inputs)['features'])
+        return self._association(inputs, self.extract_feat(inputs))
+
+    def _cluster_full_resolution(self, inputs: torch.Tensor,
+                                 cell_size: int) -> torch.Tensor:
+        """Association on ``cell_size`` cells of normalised images of any
+        size: the backbone sees them padded (replicated) to multiples of
+        its stride, the head the full-resolution outputs, cropped back."""
+        height, width = inputs.shape[-2:]
+        stride = self.cell_size
+        pad = (0, -width % stride, 0, -height % stride)
+        padded = F.pad(inputs, pad, mode='replicate') if any(pad) else inputs
+        feats = {
+            key: value[..., :height, :width]
+            for key, value in self.extract_feat(padded).items()
+            if value.shape[-2:] == padded.shape[-2:]
+        }
+        return self._association(inputs, feats, cell_size)
 
     def _forward(self,
                  inputs: torch.Tensor,
@@ -123,7 +157,7 @@ class SuperpixelSegmentor(BaseSegmentor):
         with precision_context(self.train_cfg['mixed_precision'],
                                inputs.device.type):
             feats = self.extract_feat(inputs)
-            assoc = self.decode_head(feats['features'])
+            assoc = self._association(inputs, feats)
         losses = self.loss_reconstruction(assoc.float(), labels)
         if self._boundary_loss_active():
             losses['loss_bpl'] = self.loss_boundary(
@@ -144,11 +178,15 @@ class SuperpixelSegmentor(BaseSegmentor):
         ``n_segments`` / ``connectivity`` and the input size."""
         if connectivity is None:
             connectivity = self.test_cfg['connectivity']
+        n_segments = n_segments or self.test_cfg['n_segments']
         with precision_context(self.test_cfg['precision'],
                                images.device.type):
+            if self.decode_head.any_cell_size:
+                return cluster_superpixel_batch(
+                    self._cluster_full_resolution, images, n_segments,
+                    out_shape, connectivity)
             return predict_superpixel_batch(
-                self.encode_decode, images,
-                n_segments or self.test_cfg['n_segments'], self.cell_size,
+                self.encode_decode, images, n_segments, self.cell_size,
                 out_shape, connectivity)
 
     def predict(self,

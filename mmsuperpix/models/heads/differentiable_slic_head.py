@@ -1,0 +1,134 @@
+"""SSN's differentiable SLIC as an association head on a grid backbone
+(Jampani et al., "Superpixel Sampling Networks", ECCV 2018)."""
+import math
+from typing import Dict, Tuple
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from mmsuperpix.ops import (NEIGHBOURS, neighbour_sq_distances,
+                            pool_by_association, rgb_to_lab)
+from mmsuperpix.registry import MODELS
+
+CENTRE = NEIGHBOURS.index((0, 0))
+
+
+@MODELS.register_module()
+class DifferentiableSLICHead(nn.Module):
+    """Soft k-means over learned + Lab + position features, each pixel
+    restricted to its 9 neighbouring grid cells (SSN).
+
+    Pixel features ``F (N, E + 5, H, W)`` are ``[P e, color_scale * Lab,
+    pos_scale * (x, y) / S]``: ``e`` the backbone's ``in_key`` output,
+    ``P`` a 1x1 convolution to ``embed_channels``, ``S`` the cell size.
+    ``P`` starts tiny (weights ``N(0, init_std^2)``, bias 0), so an
+    untrained head is SLIC-like clustering on colour and position. Not
+    exactly zero: where the learned features are equal at every pixel, the
+    loss's gradient with respect to them is zero (every distance depends
+    on feature differences only), so a zero ``P`` would never move. The centres start as each ``S x S`` cell's mean
+    feature; each of ``num_iters`` iterations computes the association
+    ``Q_k(p) = softmax_k(-||F(p) - c_k||^2)`` over the 9 neighbouring cells
+    (:func:`~mmsuperpix.ops.neighbour_sq_distances`) and, but for the last,
+    moves the centres to the ``Q``-weighted feature means
+    (:func:`~mmsuperpix.ops.pool_by_association`). The last ``Q`` is the
+    output, trained end to end (through every iteration) with the SCN
+    reconstruction loss.
+
+    Any cell size works at inference, on an image of any size: features are
+    padded to multiples of ``S`` at the bottom/right, and padded pixels take
+    no part in the centres; the association covers the padded size.
+
+    Args:
+        in_channels (int): Channels of the backbone output. Defaults to 16.
+        embed_channels (int): Learned feature channels (SSN: 15, with
+            XYLab 20). Defaults to 15.
+        in_key (str): Backbone output to read. Defaults to ``'features'``.
+        num_iters (int): Soft k-means iterations in training (SSN: 5).
+        test_num_iters (int): In eval mode (SSN: 10).
+        color_scale (float): Lab scale. Defaults to 0.26 (SSN).
+        pos_scale (float): Position scale per cell. Defaults to 2.5 (SSN).
+        init_std (float): Std of ``P``'s initial weights. Defaults to 1e-3.
+    """
+    #: Clusters at any cell size on images of any size (no resize).
+    any_cell_size = True
+
+    def __init__(self,
+                 in_channels: int = 16,
+                 embed_channels: int = 15,
+                 in_key: str = 'features',
+                 num_iters: int = 5,
+                 test_num_iters: int = 10,
+                 color_scale: float = 0.26,
+                 pos_scale: float = 2.5,
+                 init_std: float = 1e-3) -> None:
+        super().__init__()
+        for name, value in (('num_iters', num_iters),
+                            ('test_num_iters', test_num_iters)):
+            if value < 1:
+                raise ValueError(f'{name} must be >= 1, got {value}')
+        self.projection = nn.Conv2d(in_channels, embed_channels, 1)
+        nn.init.normal_(self.projection.weight, std=init_std)
+        nn.init.zeros_(self.projection.bias)
+        self.in_key = in_key
+        self.num_iters, self.test_num_iters = num_iters, test_num_iters
+        self.color_scale, self.pos_scale = color_scale, pos_scale
+
+    def pixel_features(self, feats: Dict[str, torch.Tensor],
+                       images: torch.Tensor,
+                       cell_size: int) -> torch.Tensor:
+        """``F (N, E + 5, H, W)`` float32 of the class docs, for RGB
+        ``images (N, 3, H, W)`` in 0..255."""
+        embedding = self.projection(feats[self.in_key]).float()
+        num, _, height, width = images.shape
+        if embedding.shape[-2:] != (height, width):
+            raise ValueError(
+                f'the backbone output {self.in_key!r} is '
+                f'{tuple(embedding.shape[-2:])} but the images are '
+                f'{(height, width)}')
+        ys, xs = torch.meshgrid(
+            torch.arange(height, device=images.device, dtype=torch.float32),
+            torch.arange(width, device=images.device, dtype=torch.float32),
+            indexing='ij')
+        position = torch.stack([xs, ys])[None].expand(num, -1, -1, -1)
+        return torch.cat([
+            embedding, self.color_scale * rgb_to_lab(images),
+            (self.pos_scale / cell_size) * position
+        ], 1)
+
+    def forward(self, feats: Dict[str, torch.Tensor], images: torch.Tensor,
+                cell_size: int) -> torch.Tensor:
+        """Association ``(N, 9, H', W')`` (``H', W'``: ``H, W`` rounded up to
+        multiples of ``cell_size``) of RGB ``images (N, 3, H, W)``."""
+        features = self.pixel_features(feats, images, cell_size)
+        # distances depend on differences only; centring keeps the float32
+        # expansion ||f||^2 - 2 f.c + ||c||^2 accurate on large images
+        features = features - features.mean((2, 3), keepdim=True)
+        features, valid = self._padded(features, cell_size)
+        # initial centres: the mean feature of each cell's valid pixels
+        start = F.one_hot(
+            torch.full_like(valid[:, 0], CENTRE, dtype=torch.long),
+            9).permute(0, 3, 1, 2).float() * valid
+        centres = pool_by_association(features, start, cell_size)
+        iters = self.num_iters if self.training else self.test_num_iters
+        for step in range(iters):
+            assoc = (-neighbour_sq_distances(features, centres,
+                                             cell_size)).softmax(1)
+            if step < iters - 1:
+                centres = pool_by_association(features, assoc * valid,
+                                              cell_size)
+        return assoc
+
+    @staticmethod
+    def _padded(features: torch.Tensor, cell_size: int
+                ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Pad ``(N, C, H, W)`` to multiples of ``cell_size``; returns the
+        padded features and the validity ``(N, 1, H', W')`` float mask."""
+        height, width = features.shape[-2:]
+        pad_h = math.ceil(height / cell_size) * cell_size - height
+        pad_w = math.ceil(width / cell_size) * cell_size - width
+        valid = features.new_ones(features.shape[0], 1, height, width)
+        if pad_h or pad_w:
+            features = F.pad(features, (0, pad_w, 0, pad_h))
+            valid = F.pad(valid, (0, pad_w, 0, pad_h))
+        return features, valid
