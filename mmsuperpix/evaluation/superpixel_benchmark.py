@@ -168,7 +168,7 @@ def benchmark_method(segment_fn: SegmentFn,
 
     Args:
         segment_fn (Callable): ``(image_bgr (H, W, 3) uint8, n) -> (H, W)
-            integer labels``, e.g. a value of ``CLASSIC_METHODS``.
+            integer labels``, e.g. any ``SuperpixelMethod``.
         samples (Iterable): ``(name, image_bgr (H, W, 3), gt (A, H, W))``
             tuples; a ``(H, W)`` gt counts as one annotation.
         counts (int | Sequence[int]): Nominal superpixel numbers.
