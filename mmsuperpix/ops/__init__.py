@@ -5,14 +5,15 @@ from .superpixel_pool import (compact_superpixel_ids, superpixel_mean,
 from .grid_association import (NEIGHBOURS, association_to_labels,
                                check_association,
                                label_reconstruction_probability,
-                               neighbour_cell_index, neighbour_sq_distances,
-                               pool_by_association, unpool_by_association)
+                               neighbour_cell_index, pool_by_association,
+                               unpool_by_association)
+from .grid_soft_kmeans import grid_soft_kmeans
 
 __all__ = [
     'NEIGHBOURS', 'association_to_labels', 'check_association',
     'connectivity_sizes', 'enforce_connectivity',
     'label_reconstruction_probability', 'neighbour_cell_index',
-    'neighbour_sq_distances',
+    'grid_soft_kmeans',
     'pool_by_association', 'unpool_by_association', 'compact_superpixel_ids',
     'rgb_to_lab',
     'superpixel_mean', 'superpixel_pool', 'superpixel_unpool'

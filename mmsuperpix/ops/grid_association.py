@@ -50,7 +50,7 @@ def _check_pixel_map(name: str, tensor: torch.Tensor,
             f'association map (N, 9, H, W) = {tuple(assoc.shape)}')
 
 
-def _cell_blocks(x: torch.Tensor, cell_size: int) -> torch.Tensor:
+def cell_blocks(x: torch.Tensor, cell_size: int) -> torch.Tensor:
     """``(N, C, H, W)`` -> ``(N * h * w, C, S * S)``: the pixels of each
     cell as one matrix (row-major cells, row-major pixels inside)."""
     num, channels, height, width = x.shape
@@ -59,9 +59,9 @@ def _cell_blocks(x: torch.Tensor, cell_size: int) -> torch.Tensor:
         0, 2, 4, 1, 3, 5).reshape(num * h * w, channels, cell_size**2)
 
 
-def _from_cell_blocks(x: torch.Tensor, num: int, h: int, w: int,
-                      cell_size: int) -> torch.Tensor:
-    """Inverse of :func:`_cell_blocks`: ``(N * h * w, C, S * S)`` ->
+def from_cell_blocks(x: torch.Tensor, num: int, h: int, w: int,
+                     cell_size: int) -> torch.Tensor:
+    """Inverse of :func:`cell_blocks`: ``(N * h * w, C, S * S)`` ->
     ``(N, C, h * S, w * S)``."""
     channels = x.shape[1]
     return x.view(num, h, w, channels, cell_size, cell_size).permute(
@@ -69,7 +69,7 @@ def _from_cell_blocks(x: torch.Tensor, num: int, h: int, w: int,
                                   w * cell_size)
 
 
-def _neighbour_cells(cell_feat: torch.Tensor) -> torch.Tensor:
+def neighbour_cells(cell_feat: torch.Tensor) -> torch.Tensor:
     """``(N, C, h, w)`` -> ``(N * h * w, C, 9)``: every cell's 9
     neighbours in :data:`NEIGHBOURS` order, zeros outside the grid."""
     num, channels, h, w = cell_feat.shape
@@ -78,6 +78,17 @@ def _neighbour_cells(cell_feat: torch.Tensor) -> torch.Tensor:
         [padded[:, :, 1 + dy:1 + dy + h, 1 + dx:1 + dx + w]
          for dy, dx in NEIGHBOURS], 2)  # (N, C, 9, h, w)
     return neighbours.permute(0, 3, 4, 1, 2).reshape(-1, channels, 9)
+
+
+def add_from_neighbours(sent: torch.Tensor) -> torch.Tensor:
+    """What every cell receives: ``sent (N, C, 9, h, w)`` holds what each
+    cell sends to its 9 neighbours; returns their sum per receiving cell
+    ``(N, C, h, w)``, dropping what goes outside the grid."""
+    num, channels, _, h, w = sent.shape
+    acc = sent.new_zeros(num, channels, h + 2, w + 2)
+    for k, (dy, dx) in enumerate(NEIGHBOURS):
+        acc[:, :, 1 + dy:1 + dy + h, 1 + dx:1 + dx + w] += sent[:, :, k]
+    return acc[:, :, 1:h + 1, 1:w + 1]
 
 
 def pool_by_association(feat: torch.Tensor,
@@ -108,15 +119,12 @@ def pool_by_association(feat: torch.Tensor,
     num, channels = feat.shape[:2]
     # contiguous operands: CPU bmm copies a transposed batch matrix by
     # matrix otherwise
-    blocks = _cell_blocks(assoc.to(feat.dtype),
+    blocks = cell_blocks(assoc.to(feat.dtype),
                           cell_size).transpose(1, 2).contiguous()
-    sent = torch.cat([torch.bmm(_cell_blocks(feat, cell_size), blocks),
+    sent = torch.cat([torch.bmm(cell_blocks(feat, cell_size), blocks),
                       blocks.sum(1, keepdim=True)], 1) / cell_size**2
-    sent = sent.view(num, h, w, channels + 1, 9).permute(0, 3, 4, 1, 2)
-    acc = feat.new_zeros(num, channels + 1, h + 2, w + 2)
-    for k, (dy, dx) in enumerate(NEIGHBOURS):
-        acc[:, :, 1 + dy:1 + dy + h, 1 + dx:1 + dx + w] += sent[:, :, k]
-    acc = acc[:, :, 1:h + 1, 1:w + 1]
+    acc = add_from_neighbours(
+        sent.view(num, h, w, channels + 1, 9).permute(0, 3, 4, 1, 2))
     return acc[:, :channels] / (acc[:, channels:] + eps)
 
 
@@ -141,45 +149,9 @@ def unpool_by_association(cell_feat: torch.Tensor, assoc: torch.Tensor,
         raise ValueError(
             f'cell features of shape {tuple(cell_feat.shape)} do not match '
             f'the {h}x{w} grid of the association map {tuple(assoc.shape)}')
-    out = torch.bmm(_neighbour_cells(cell_feat),
-                    _cell_blocks(assoc.to(cell_feat.dtype), cell_size))
-    return _from_cell_blocks(out, cell_feat.shape[0], h, w, cell_size)
-
-
-def neighbour_sq_distances(feat: torch.Tensor, cell_feat: torch.Tensor,
-                           cell_size: int) -> torch.Tensor:
-    """Squared Euclidean distance of every pixel to its 9 neighbouring
-    cells' features (SSN's soft k-means step), ``inf`` for neighbours
-    outside the grid.
-
-    ``d_k(p) = ||f(p)||^2 - 2 f(p) . cell[c_k(p)] + ||cell[c_k(p)]||^2``,
-    the dot products as one batched ``(S^2, C) @ (C, 9)`` product per cell.
-
-    Args:
-        feat (Tensor): Pixel features ``(N, C, H, W)``.
-        cell_feat (Tensor): Cell features ``(N, C, H / S, W / S)``.
-        cell_size (int): Cell side ``S``; ``H`` and ``W`` are multiples.
-
-    Returns:
-        Tensor: ``(N, 9, H, W)`` distances (>= 0, or inf).
-    """
-    num, channels, height, width = feat.shape
-    if height % cell_size or width % cell_size:
-        raise ValueError(f'feature size {height}x{width} is not a multiple '
-                         f'of the cell size {cell_size}')
-    h, w = height // cell_size, width // cell_size
-    if cell_feat.shape != (num, channels, h, w):
-        raise ValueError(
-            f'cell features of shape {tuple(cell_feat.shape)} do not match '
-            f'the {h}x{w} grid of pixel features {tuple(feat.shape)}')
-    pixels = _cell_blocks(feat, cell_size)  # (B, C, S^2)
-    cells = _neighbour_cells(cell_feat)  # (B, C, 9)
-    dist = (pixels * pixels).sum(1)[:, None] - 2 * torch.bmm(
-        cells.transpose(1, 2).contiguous(), pixels) + (
-            cells * cells).sum(1)[:, :, None]
-    dist = _from_cell_blocks(dist.clamp_min(0), num, h, w, cell_size)
-    _, valid = neighbour_cell_index(height, width, cell_size, feat.device)
-    return dist.masked_fill(~valid, float('inf'))
+    out = torch.bmm(neighbour_cells(cell_feat),
+                    cell_blocks(assoc.to(cell_feat.dtype), cell_size))
+    return from_cell_blocks(out, cell_feat.shape[0], h, w, cell_size)
 
 
 @lru_cache(maxsize=16)

@@ -7,11 +7,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from mmsuperpix.ops import (NEIGHBOURS, neighbour_sq_distances,
-                            pool_by_association, rgb_to_lab)
+from mmsuperpix.ops import grid_soft_kmeans, rgb_to_lab
 from mmsuperpix.registry import MODELS
-
-CENTRE = NEIGHBOURS.index((0, 0))
 
 
 @MODELS.register_module()
@@ -29,9 +26,8 @@ class DifferentiableSLICHead(nn.Module):
     on feature differences only), so a zero ``P`` would never move. The centres start as each ``S x S`` cell's mean
     feature; each of ``num_iters`` iterations computes the association
     ``Q_k(p) = softmax_k(-||F(p) - c_k||^2)`` over the 9 neighbouring cells
-    (:func:`~mmsuperpix.ops.neighbour_sq_distances`) and, but for the last,
-    moves the centres to the ``Q``-weighted feature means
-    (:func:`~mmsuperpix.ops.pool_by_association`). The last ``Q`` is the
+    and, but for the last, moves the centres to the ``Q``-weighted feature
+    means (:func:`~mmsuperpix.ops.grid_soft_kmeans`). The last ``Q`` is the
     output, trained end to end (through every iteration) with the SCN
     reconstruction loss.
 
@@ -105,19 +101,8 @@ class DifferentiableSLICHead(nn.Module):
         # expansion ||f||^2 - 2 f.c + ||c||^2 accurate on large images
         features = features - features.mean((2, 3), keepdim=True)
         features, valid = self._padded(features, cell_size)
-        # initial centres: the mean feature of each cell's valid pixels
-        start = F.one_hot(
-            torch.full_like(valid[:, 0], CENTRE, dtype=torch.long),
-            9).permute(0, 3, 1, 2).float() * valid
-        centres = pool_by_association(features, start, cell_size)
         iters = self.num_iters if self.training else self.test_num_iters
-        for step in range(iters):
-            assoc = (-neighbour_sq_distances(features, centres,
-                                             cell_size)).softmax(1)
-            if step < iters - 1:
-                centres = pool_by_association(features, assoc * valid,
-                                              cell_size)
-        return assoc
+        return grid_soft_kmeans(features, cell_size, iters, valid)
 
     @staticmethod
     def _padded(features: torch.Tensor, cell_size: int

@@ -1,0 +1,84 @@
+"""SSN's soft k-means on the 9-neighbour grid (Jampani et al., ECCV 2018),
+every iteration in the cells' block layout."""
+from typing import Optional
+
+import torch
+
+from .grid_association import (NEIGHBOURS, add_from_neighbours, cell_blocks,
+                               check_association, from_cell_blocks,
+                               neighbour_cells)
+
+
+def grid_soft_kmeans(feat: torch.Tensor,
+                     cell_size: int,
+                     num_iters: int,
+                     valid: Optional[torch.Tensor] = None,
+                     eps: float = 1e-8) -> torch.Tensor:
+    """Soft k-means of pixel features, each pixel restricted to the 9 grid
+    cells around it.
+
+    The centres start as each ``S x S`` cell's mean feature. Each iteration
+    computes ``Q_k(p) = softmax_k(-||f(p) - c_k||^2)`` over the pixel's 9
+    neighbouring cells (none outside the grid) and, but for the last, moves
+    every centre to the ``Q``-weighted mean of the pixels that see it. The
+    pixels stay in one ``(cells, C, S^2)`` block layout throughout: the
+    distances are ``||f||^2 - 2 f.c + ||c||^2`` with one batched
+    ``(9, C) @ (C, S^2)`` product per cell, the centres one
+    ``(C, S^2) @ (S^2, 9)`` product per cell.
+
+    Args:
+        feat (Tensor): Pixel features ``(N, C, H, W)``, ``H`` and ``W``
+            multiples of ``S``. Centre them first for float32 accuracy on
+            large images (only differences matter).
+        cell_size (int): Cell side ``S``.
+        num_iters (int): Association computations (>= 1).
+        valid (Tensor, optional): ``(N, 1, H, W)`` 0/1 weights: pixels with
+            0 (padding) take no part in the centres.
+        eps (float): Added to the centres' weight sums.
+
+    Returns:
+        Tensor: The last association ``(N, 9, H, W)``.
+    """
+    num, channels, height, width = feat.shape
+    h, w = check_association(feat.new_empty(num, 9, height, width),
+                             cell_size)
+    if num_iters < 1:
+        raise ValueError(f'num_iters must be >= 1, got {num_iters}')
+    pixels = cell_blocks(feat, cell_size)  # (B, C, S^2)
+    squares = (pixels * pixels).sum(1, keepdim=True)  # (B, 1, S^2)
+    weights = None if valid is None else cell_blocks(
+        valid.to(feat.dtype), cell_size)  # (B, 1, S^2)
+    outside = _outside_neighbours(h, w, feat.device).repeat(num, 1, 1)
+    if weights is None:
+        centres = pixels.mean(2)
+    else:
+        centres = (pixels * weights).sum(2) / (weights.sum(2) + eps)
+    centres = centres.view(num, h, w, channels).permute(0, 3, 1, 2)
+    for step in range(num_iters):
+        cells = neighbour_cells(centres)  # (B, C, 9)
+        dist = squares - 2 * torch.bmm(
+            cells.transpose(1, 2).contiguous(), pixels) + (
+                cells * cells).sum(1)[:, :, None]
+        assoc = (-dist.clamp_min(0).masked_fill(outside, float('inf'))
+                 ).softmax(1)  # (B, 9, S^2)
+        if step == num_iters - 1:
+            break
+        used = assoc if weights is None else assoc * weights
+        sent = torch.cat([
+            torch.bmm(pixels, used.transpose(1, 2).contiguous()),
+            used.sum(2)[:, None]
+        ], 1)  # (B, C + 1, 9)
+        acc = add_from_neighbours(
+            sent.view(num, h, w, channels + 1, 9).permute(0, 3, 4, 1, 2))
+        centres = acc[:, :channels] / (acc[:, channels:] + eps)
+    return from_cell_blocks(assoc, num, h, w, cell_size)
+
+
+def _outside_neighbours(h: int, w: int, device) -> torch.Tensor:
+    """``(h * w, 9, 1)`` bool: which of each cell's 9 neighbours lie
+    outside an ``h x w`` grid."""
+    rows = torch.arange(h, device=device)[:, None, None]
+    cols = torch.arange(w, device=device)[None, :, None]
+    offsets = torch.tensor(NEIGHBOURS, device=device)
+    r, c = rows + offsets[:, 0], cols + offsets[:, 1]
+    return ((r < 0) | (r >= h) | (c < 0) | (c >= w)).view(h * w, 9, 1)
