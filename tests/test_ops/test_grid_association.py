@@ -2,8 +2,10 @@
 import pytest
 import torch
 
+from mmsuperpix.ops import grid_soft_kmeans
 from mmsuperpix.ops.grid_association import (NEIGHBOURS, association_to_labels,
                                              label_reconstruction_probability,
+                                             neighbour_cell_index,
                                              pool_by_association,
                                              unpool_by_association)
 
@@ -159,3 +161,20 @@ def test_hard_labels_equal_the_masked_argmax_reference():
     expected = torch.stack(ids)[None].expand(3, -1, -1, -1).gather(
         1, best[:, None])[:, 0]
     assert torch.equal(association_to_labels(assoc, S), expected)
+
+
+def test_grid_soft_kmeans_contract():
+    feat = torch.randn(2, 5, 8, 12)
+    assoc = grid_soft_kmeans(feat, 4, 3)
+    assert assoc.shape == (2, 9, 8, 12)
+    torch.testing.assert_close(assoc.sum(1), torch.ones(2, 8, 12))
+    _, valid = neighbour_cell_index(8, 12, 4)
+    assert (assoc[:, ~valid] == 0).all()  # never a cell outside the grid
+    # one well-separated cluster per cell: every pixel picks its own cell
+    cells = torch.arange(6.).view(1, 1, 2, 3) * 100
+    own = cells.repeat_interleave(4, 2).repeat_interleave(4, 3)
+    assert (grid_soft_kmeans(own, 4, 2).argmax(1) == 4).all()
+    with pytest.raises(ValueError, match='num_iters'):
+        grid_soft_kmeans(feat, 4, 0)
+    with pytest.raises(ValueError, match='multiple'):
+        grid_soft_kmeans(feat, 5, 1)
