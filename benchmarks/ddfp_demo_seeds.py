@@ -126,6 +126,13 @@ def report(results, seeds, split, args) -> None:
             mean, half = interval([r['final'] - b for r, b in zip(runs, base)])
             print(f'  {"":15s}  paired final - supervised: {mean:+.2f} '
                   f'[{mean - half:+.2f}, {mean + half:+.2f}] (95% t)')
+    semi = [m for m in results if m != 'supervised']
+    for i, first in enumerate(semi):  # the semi-supervised methods' order
+        for second in semi[i + 1:]:
+            pairs = list(zip(results[first], results[second]))
+            mean, half = interval([a['final'] - b['final'] for a, b in pairs])
+            print(f'  paired final {first} - {second}: {mean:+.2f} '
+                  f'[{mean - half:+.2f}, {mean + half:+.2f}] (95% t)')
 
 
 def plot_pseudo_labels(results, out_file: str) -> None:
