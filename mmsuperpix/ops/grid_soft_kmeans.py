@@ -22,9 +22,9 @@ def grid_soft_kmeans(feat: torch.Tensor,
     neighbouring cells (none outside the grid) and, but for the last, moves
     every centre to the ``Q``-weighted mean of the pixels that see it. The
     pixels stay in one ``(cells, C, S^2)`` block layout throughout: the
-    distances are ``||f||^2 - 2 f.c + ||c||^2`` with one batched
-    ``(9, C) @ (C, S^2)`` product per cell, the centres one
-    ``(C, S^2) @ (S^2, 9)`` product per cell.
+    logits ``2 f.c - ||c||^2`` (``-||f - c||^2`` up to the pixel's constant
+    ``||f||^2``) are one batched ``(9, C) @ (C, S^2)`` product per cell,
+    the centres' weighted sums one ``(C + 1, S^2) @ (S^2, 9)`` product.
 
     Args:
         feat (Tensor): Pixel features ``(N, C, H, W)``, ``H`` and ``W``
@@ -45,29 +45,26 @@ def grid_soft_kmeans(feat: torch.Tensor,
     if num_iters < 1:
         raise ValueError(f'num_iters must be >= 1, got {num_iters}')
     pixels = cell_blocks(feat, cell_size)  # (B, C, S^2)
-    squares = (pixels * pixels).sum(1, keepdim=True)  # (B, 1, S^2)
-    weights = None if valid is None else cell_blocks(
-        valid.to(feat.dtype), cell_size)  # (B, 1, S^2)
+    weights = feat.new_ones(num * h * w, 1, cell_size**2) if valid is None \
+        else cell_blocks(valid.to(feat.dtype), cell_size)  # (B, 1, S^2)
+    # [w f; w]: one product gives the centres' weighted sums and weights
+    weighted = torch.cat([pixels * weights, weights], 1)  # (B, C + 1, S^2)
     outside = _outside_neighbours(h, w, feat.device).repeat(num, 1, 1)
-    if weights is None:
-        centres = pixels.mean(2)
-    else:
-        centres = (pixels * weights).sum(2) / (weights.sum(2) + eps)
-    centres = centres.view(num, h, w, channels).permute(0, 3, 1, 2)
+    acc = weighted.sum(2)
+    centres = (acc[:, :channels] / (acc[:, channels:] + eps)).view(
+        num, h, w, channels).permute(0, 3, 1, 2)
     for step in range(num_iters):
         cells = neighbour_cells(centres)  # (B, C, 9)
-        dist = squares - 2 * torch.bmm(
-            cells.transpose(1, 2).contiguous(), pixels) + (
-                cells * cells).sum(1)[:, :, None]
-        assoc = (-dist.clamp_min(0).masked_fill(outside, float('inf'))
-                 ).softmax(1)  # (B, 9, S^2)
+        # softmax_k(-||f - c_k||^2) = softmax_k(2 f.c_k - ||c_k||^2): the
+        # pixel's ||f||^2 is the same for all k. (A transposed view of the
+        # small left operand would make bmm copy it once per cell.)
+        bias = (cells * cells).sum(1)[:, :, None].masked_fill(
+            outside, float('inf'))  # (B, 9, 1)
+        assoc = torch.bmm((2 * cells).transpose(1, 2).contiguous(), pixels).sub_(
+            bias).softmax(1)  # (B, 9, S^2)
         if step == num_iters - 1:
             break
-        used = assoc if weights is None else assoc * weights
-        sent = torch.cat([
-            torch.bmm(pixels, used.transpose(1, 2).contiguous()),
-            used.sum(2)[:, None]
-        ], 1)  # (B, C + 1, 9)
+        sent = torch.bmm(weighted, assoc.transpose(1, 2))  # (B, C + 1, 9)
         acc = add_from_neighbours(
             sent.view(num, h, w, channels + 1, 9).permute(0, 3, 4, 1, 2))
         centres = acc[:, :channels] / (acc[:, channels:] + eps)

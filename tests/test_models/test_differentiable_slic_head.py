@@ -78,15 +78,21 @@ def test_without_the_learned_part_it_is_plain_soft_kmeans(size, cell):
     padded = (math.ceil(size[0] / cell) * cell,
               math.ceil(size[1] / cell) * cell)
     assert assoc.shape == (2, 9, *padded)
-    pixels = head.pixel_features(feats, images, cell)
-    assert (pixels[:, :3] == 0).all()  # no learned part
-    torch.testing.assert_close(pixels[:, 3:6], 0.26 * rgb_to_lab(images))
-    torch.testing.assert_close(pixels[0, 6, 0, :3],
-                               torch.tensor([0., 1., 2.]) * 2.5 / cell)
+    full, weights = head.pixel_features(feats, images, cell)
+    assert full.shape == (2, 8, *padded)
+    assert (full[:, :3] == 0).all()  # no learned part
+    pixels = full[:, :, :size[0], :size[1]]
+    lab = 0.26 * rgb_to_lab(images)  # centred: only differences matter
+    torch.testing.assert_close(pixels[:, 3:6],
+                               lab - lab.mean((2, 3), keepdim=True))
+    # positions from the centre, 2.5 per cell; only differences matter
+    torch.testing.assert_close(pixels[0, 6, 0, 1:3] - pixels[0, 6, 0, 0],
+                               torch.tensor([1., 2.]) * 2.5 / cell)
+    torch.testing.assert_close(pixels[0, 7, 1:3, 0] - pixels[0, 7, 0, 0],
+                               torch.tensor([1., 2.]) * 2.5 / cell)
     valid = torch.zeros(2, *padded, dtype=torch.bool)
     valid[:, :size[0], :size[1]] = True
-    full = torch.nn.functional.pad(
-        pixels, (0, padded[1] - size[1], 0, padded[0] - size[0]))
+    assert torch.equal(weights[:, 0] == 1, valid)
     expected = reference_soft_kmeans(full, valid, cell, iters=3)
     torch.testing.assert_close(assoc.double()[:, :, :size[0], :size[1]],
                                expected[:, :, :size[0], :size[1]],

@@ -1,11 +1,11 @@
 """SSN's differentiable SLIC as an association head on a grid backbone
 (Jampani et al., "Superpixel Sampling Networks", ECCV 2018)."""
+import functools
 import math
 from typing import Dict, Tuple
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
 from mmsuperpix.ops import grid_soft_kmeans, rgb_to_lab
 from mmsuperpix.registry import MODELS
@@ -71,10 +71,15 @@ class DifferentiableSLICHead(nn.Module):
         self.color_scale, self.pos_scale = color_scale, pos_scale
 
     def pixel_features(self, feats: Dict[str, torch.Tensor],
-                       images: torch.Tensor,
-                       cell_size: int) -> torch.Tensor:
-        """``F (N, E + 5, H, W)`` float32 of the class docs, for RGB
-        ``images (N, 3, H, W)`` in 0..255."""
+                       images: torch.Tensor, cell_size: int
+                       ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """``F`` of the class docs for RGB ``images (N, 3, H, W)`` in
+        0..255, written straight into its padded float32 buffer
+        ``(N, E + 5, H', W')`` (``H', W'``: multiples of ``cell_size``),
+        and the validity ``(N, 1, H', W')`` (0 on the padding). Every channel is
+        centred (positions measured from the image centre): only
+        differences matter, and small magnitudes keep float32's
+        ``2 f.c - ||c||^2`` accurate on large images."""
         embedding = self.projection(feats[self.in_key]).float()
         num, _, height, width = images.shape
         if embedding.shape[-2:] != (height, width):
@@ -82,38 +87,31 @@ class DifferentiableSLICHead(nn.Module):
                 f'the backbone output {self.in_key!r} is '
                 f'{tuple(embedding.shape[-2:])} but the images are '
                 f'{(height, width)}')
-        ys, xs = torch.meshgrid(
-            torch.arange(height, device=images.device, dtype=torch.float32),
-            torch.arange(width, device=images.device, dtype=torch.float32),
-            indexing='ij')
-        position = torch.stack([xs, ys])[None].expand(num, -1, -1, -1)
-        return torch.cat([
-            embedding, self.color_scale * rgb_to_lab(images),
-            (self.pos_scale / cell_size) * position
-        ], 1)
+        embed = embedding.shape[1]
+        padded_h = math.ceil(height / cell_size) * cell_size
+        padded_w = math.ceil(width / cell_size) * cell_size
+        features = embedding.new_zeros(num, embed + 5, padded_h, padded_w)
+        lab = self.color_scale * rgb_to_lab(images)
+        for first, part in ((0, embedding), (embed, lab)):
+            features[:, first:first + part.shape[1], :height, :width] = \
+                part - part.mean((2, 3), keepdim=True)
+        scale = self.pos_scale / cell_size
+        arange = functools.partial(torch.arange, device=images.device,
+                                   dtype=torch.float32)
+        features[:, embed + 3] = scale * (arange(padded_w) - width / 2)
+        features[:, embed + 4] = scale * (arange(padded_h) -
+                                          height / 2)[:, None]
+        valid = features.new_zeros(num, 1, padded_h, padded_w)
+        valid[:, :, :height, :width] = 1
+        return features, valid
 
     def forward(self, feats: Dict[str, torch.Tensor], images: torch.Tensor,
                 cell_size: int) -> torch.Tensor:
         """Association ``(N, 9, H', W')`` (``H', W'``: ``H, W`` rounded up to
         multiples of ``cell_size``) of RGB ``images (N, 3, H, W)``."""
-        features = self.pixel_features(feats, images, cell_size)
-        # distances depend on differences only; centring keeps the float32
-        # expansion ||f||^2 - 2 f.c + ||c||^2 accurate on large images
-        features = features - features.mean((2, 3), keepdim=True)
-        features, valid = self._padded(features, cell_size)
+        features, valid = self.pixel_features(feats, images, cell_size)
         iters = self.num_iters if self.training else self.test_num_iters
-        return grid_soft_kmeans(features, cell_size, iters, valid)
-
-    @staticmethod
-    def _padded(features: torch.Tensor, cell_size: int
-                ) -> Tuple[torch.Tensor, torch.Tensor]:
-        """Pad ``(N, C, H, W)`` to multiples of ``cell_size``; returns the
-        padded features and the validity ``(N, 1, H', W')`` float mask."""
-        height, width = features.shape[-2:]
-        pad_h = math.ceil(height / cell_size) * cell_size - height
-        pad_w = math.ceil(width / cell_size) * cell_size - width
-        valid = features.new_ones(features.shape[0], 1, height, width)
-        if pad_h or pad_w:
-            features = F.pad(features, (0, pad_w, 0, pad_h))
-            valid = F.pad(valid, (0, pad_w, 0, pad_h))
-        return features, valid
+        # float32 even under autocast: the logits 2 f.c - ||c||^2 differ by
+        # a few units at magnitudes of hundreds, beyond bfloat16's 8 bits
+        with torch.autocast(features.device.type, enabled=False):
+            return grid_soft_kmeans(features, cell_size, iters, valid)
