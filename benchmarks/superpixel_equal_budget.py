@@ -17,6 +17,9 @@ Example:
     python benchmarks/superpixel_equal_budget.py --iters 300 --limit 12 \
         --models SCN+SSN --tag lr4e-4 \
         --cfg-options optim_wrapper.optimizer.lr=4e-4
+    python benchmarks/superpixel_equal_budget.py --iters 300 --limit 12 \
+        --models SCN+SSN --tag cosine --config \
+        SCN+SSN=configs/ssn/ssn_scn_1xb16-warmup-cosine-4k_bsds500-208x208.py
 """
 import argparse
 import json
@@ -75,6 +78,10 @@ def main():
     parser.add_argument('--work-root', default=osp.join(
         REPO, 'work_dirs', 'superpixel_equal_budget'))
     parser.add_argument('--tag', help='suffix of the run folders (probes)')
+    parser.add_argument('--config', action='append', default=[],
+                        metavar='NAME=CONFIG',
+                        help='train NAME from another config (a recipe '
+                        'probe; give it a --tag)')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='extra training overrides, key=value')
     parser.add_argument('--checkpoint-interval', type=int, default=250,
@@ -87,6 +94,13 @@ def main():
                         default=[200, 400, 600, 1000])
     parser.add_argument('--threads', type=int, default=2)
     args = parser.parse_args()
+    for item in args.config:
+        name, sep, config = item.partition('=')
+        if not sep or name not in CONFIGS or not osp.isfile(config):
+            parser.error(f'--config {item!r}: expected NAME=CONFIG with NAME '
+                         f'one of {sorted(CONFIGS)} and CONFIG an existing '
+                         'file')
+        CONFIGS[name] = osp.abspath(config)
     checkpoints = {name: train(name, args) for name in args.models}
     torch.set_num_threads(args.threads)
     samples = bsds500_samples(args.data_root, 'val', args.limit)

@@ -7,7 +7,7 @@ _base_ = [
     '../_base_/schedules/schedule_superpixel_4k.py'
 ]
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadCheckedImageFromFile'),
     dict(type='LoadSuperpixelAnnotations'),
     dict(type='RandomCrop', crop_size='${crop_size}'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),

@@ -16,7 +16,7 @@ train_dataloader = dict(
         data_prefix=dict(
             img_path='JPEGImages', seg_map_path='SegmentationClassAug'),
         pipeline=[
-            dict(type='LoadImageFromFile'),
+            dict(type='LoadCheckedImageFromFile'),
             dict(type='LoadAnnotations'),
             *{{_base_.geometric}},
             dict(type='PackSegInputs')

@@ -8,7 +8,7 @@ train_dataloader = dict(
     dataset=dict(
         ann_file='splits/${labeled_split}/labeled.txt',
         pipeline=[
-            dict(type='LoadImageFromFile'),
+            dict(type='LoadCheckedImageFromFile'),
             dict(type='LoadAnnotations'),
             dict(type='RandomRelativeResize', ratio_range=(0.75, 1.5)),
             dict(type='RandomCrop', crop_size='${crop_size}'),
@@ -18,7 +18,7 @@ train_dataloader = dict(
         ]))
 val_dataloader = dict(
     dataset=dict(pipeline=[
-        dict(type='LoadImageFromFile'),
+        dict(type='LoadCheckedImageFromFile'),
         dict(type='LoadAnnotations'),
         dict(type='PackSegInputs')
     ]))

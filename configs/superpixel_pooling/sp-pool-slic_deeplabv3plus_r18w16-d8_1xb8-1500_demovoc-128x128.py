@@ -6,7 +6,7 @@ _base_ = ['./sp-pool_deeplabv3plus_r18w16-d8_1xb8-1500_demovoc-128x128.py']
 superpixels = dict(type='GenerateSuperpixels', method='opencv_slic',
                    segment_size=8)
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadCheckedImageFromFile'),
     dict(type='LoadAnnotations'),
     dict(
         type='RandomResize',
@@ -21,7 +21,7 @@ train_pipeline = [
     dict(type='PackSuperpixelInputs')
 ]
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadCheckedImageFromFile'),
     dict(type='Resize', scale=(512, 192), keep_ratio=True),
     superpixels,
     dict(type='LoadAnnotations'),

@@ -20,9 +20,10 @@ files are reported by name.
 import argparse
 import os.path as osp
 import pickle
+import pickletools
 import re
 import zipfile
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, List, Optional, Union
 
 import numpy as np
 import torch
@@ -151,7 +152,8 @@ def load_local_checkpoint(filename: str,
     except pickle.UnpicklingError as e:
         if 'Weights only load failed' not in str(e):
             raise _damaged(filename, str(e).splitlines()[0]) from None
-        raise _refused(filename, str(e)) from None
+        raise _refused(filename, str(e), _pickled_globals(filename)) \
+            from None
     except (EOFError, zipfile.BadZipFile) as e:
         raise _damaged(filename, str(e) or type(e).__name__) from None
     except RuntimeError as e:
@@ -160,16 +162,64 @@ def load_local_checkpoint(filename: str,
         raise _damaged(filename, str(e).split('. ')[0]) from None
 
 
-def _refused(filename: str, message: str) -> CheckpointError:
+def _pickled_globals(filename: str) -> List[str]:
+    """``module.name`` of the globals a raw-pickle checkpoint (torch < 1.6's
+    format, which the safe unpickler rejects at its first opcode) imports
+    outside torch, collections and :data:`CHECKPOINT_GLOBALS`, read with
+    :mod:`pickletools` (which disassembles and executes nothing)."""
+    allowed = {getattr(item, '__module__', '') for item in CHECKPOINT_GLOBALS}
+    found: List[str] = []
+    with open(filename, 'rb') as f:
+        if f.read(2) == b'PK':  # zip: torch's message names the global
+            return found
+        f.seek(0)
+        for _ in range(4):  # torch's legacy files are several pickles
+            try:
+                found += _globals_in_one_pickle(f)
+            except Exception:  # raw tensor bytes or garbage: stop
+                break
+    return [name for name in dict.fromkeys(found)
+            if not name.startswith(('torch.', 'collections.'))
+            and name.rpartition('.')[0] not in allowed]
+
+
+def _globals_in_one_pickle(f) -> List[str]:
+    """The GLOBAL / STACK_GLOBAL imports of the next pickle in ``f``."""
+    names, memo, recent = [], {}, []
+    for opcode, arg, _ in pickletools.genops(f):
+        if opcode.name == 'GLOBAL':
+            names.append(arg.replace(' ', '.'))
+        elif opcode.name == 'STACK_GLOBAL' and len(recent) >= 2:
+            names.append(f'{recent[-2]}.{recent[-1]}')
+        elif opcode.name == 'MEMOIZE':
+            memo[len(memo)] = recent[-1] if recent else None
+        elif opcode.name in ('BINPUT', 'LONG_BINPUT', 'PUT'):
+            memo[arg] = recent[-1] if recent else None
+        elif opcode.name in ('BINGET', 'LONG_BINGET', 'GET'):
+            recent.append(memo.get(arg))
+        elif isinstance(arg, str):
+            recent.append(arg)
+    return names
+
+
+def _refused(filename: str, message: str,
+             pickled: List[str]) -> CheckpointError:
     """The error for a file the safe unpickler refused, naming what it
-    refused (from torch's ``message``) and the opt-in."""
+    refused (from torch's ``message``, else the file's ``pickled`` globals)
+    and the opt-in."""
     found = re.search(r'GLOBAL (\S+)', message) or re.search(
         r"(<class '[^']+'>)", message) or re.search(
             r'unrecognized function (\S+)', message)
     reason = re.search(r'WeightsUnpickler error:\s*(.+)', message)
-    what = f'the global {found.group(1)}' if found else (
-        f'a construct the safe loader refuses ({reason.group(1).strip()})'
-        if reason else 'a construct the safe loader refuses')
+    if found:
+        what = f'the global {found.group(1)}'
+    elif pickled:
+        what = (f'the global{"s" * (len(pickled) > 1)} '
+                f'{", ".join(pickled)} (the file is a raw pickle, not a '
+                'torch >= 1.6 zip checkpoint)')
+    else:
+        what = 'a construct the safe loader refuses' + (
+            f' ({reason.group(1).strip()})' if reason else '')
     return CheckpointError(
         f'checkpoint {filename!r} was refused: it needs {what}, which is '
         'not on the allow-list of checkpoint contents (tensors, mmengine\'s '

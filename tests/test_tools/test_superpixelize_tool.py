@@ -10,7 +10,9 @@ import torch
 
 from conftest import REPO, run_tool
 from mmsuperpix.datasets.transforms import LoadSuperpixels
-from mmsuperpix.superpixels import build_superpixel_method
+from mmsuperpix.superpixels import (DEFAULT_CHECKPOINT, DEFAULT_CONFIG,
+                                    build_superpixel_method,
+                                    init_superpixel_model)
 
 CONFIG = osp.join(REPO, 'configs', 'scn', 'scn_1xb16-4k_bsds500-208x208.py')
 
@@ -183,6 +185,29 @@ def test_unusable_checkpoint_is_refused_before_any_image(tmp_path, kind):
     else:
         assert 'does not fit' in message
     assert not list(out.glob('*_labels.*'))
+
+
+def test_the_opt_in_loads_a_trusted_pickle(tmp_path):
+    """``--allow-unsafe-checkpoint`` and ``allow_unsafe_checkpoint=True``
+    really unpickle what the safe loader refuses."""
+    image = str(tmp_path / 'img.png')
+    cv2.imwrite(image, np.zeros((32, 32, 3), np.uint8))
+    marker = str(tmp_path / 'created_by_the_checkpoint')
+    checkpoint = str(tmp_path / 'trusted.pth')
+    weights = torch.load(DEFAULT_CHECKPOINT, weights_only=True)
+    torch.save({**weights, 'x': Payload(marker)}, checkpoint)
+    with pytest.raises(ValueError, match='was refused'):
+        init_superpixel_model(DEFAULT_CONFIG, checkpoint)
+    init_superpixel_model(DEFAULT_CONFIG, checkpoint,
+                          allow_unsafe_checkpoint=True)
+    assert osp.isdir(marker)
+    os.rmdir(marker)
+    out = tmp_path / 'out'
+    proc = run_tool(['tools/superpixelize.py', image, '--out-dir', str(out),
+                     '--config', DEFAULT_CONFIG, '--checkpoint', checkpoint,
+                     '--n-segments', '4', '--allow-unsafe-checkpoint'])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert osp.isdir(marker) and (out / 'img_labels.png').is_file()
 
 
 def test_a_classic_method_by_name(tmp_path):

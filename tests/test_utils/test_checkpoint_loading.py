@@ -74,8 +74,7 @@ def test_malicious_checkpoint_is_refused_and_runs_nothing(tmp_path, legacy):
     assert not osp.exists(marker)
     message = str(info.value)
     assert path in message and '--allow-unsafe-checkpoint' in message
-    if not legacy:
-        assert 'makedirs' in message  # names the blocked global
+    assert 'makedirs' in message  # names the blocked global
 
 
 def test_getattr_only_serves_history_buffer_statistics(tmp_path):

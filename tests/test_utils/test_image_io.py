@@ -4,9 +4,11 @@ import numpy as np
 import pytest
 import torch
 from mmengine.structures import PixelData
+from mmcv.transforms import LoadImageFromFile
 from mmseg.structures import SegDataSample
 from mmseg.visualization import SegLocalVisualizer
 
+from mmsuperpix.datasets.transforms import LoadCheckedImageFromFile
 from mmsuperpix.engine.hooks import SuperpixelVisualizationHook
 from mmsuperpix.evaluation import SampleList
 from mmsuperpix.utils.image_io import read_image
@@ -86,3 +88,19 @@ def test_visualization_hook_reports_a_truncated_image(truncated_jpeg,
     sample.pred_sp_seg = PixelData(data=torch.zeros(1, 48, 64))
     with pytest.raises(ValueError, match='truncated.jpg.*truncated'):
         hook._after_iter(None, 0, {}, [sample], mode='test')
+
+
+def test_training_pipelines_refuse_a_truncated_image(truncated_jpeg,
+                                                     tmp_path):
+    """The configs' LoadCheckedImageFromFile: mmcv's loader (which, with
+    OpenCV builds that return the grey-filled image, decodes it silently),
+    but damaged JPEGs stop the run with their name."""
+    load = LoadCheckedImageFromFile()
+    with pytest.raises(ValueError, match='truncated.jpg.*truncated'):
+        load(dict(img_path=truncated_jpeg))
+    whole = str(tmp_path / 'whole.jpg')
+    write_jpeg(tmp_path / 'whole.jpg')
+    ours, theirs = load(dict(img_path=whole)), LoadImageFromFile()(
+        dict(img_path=whole))
+    np.testing.assert_array_equal(ours['img'], theirs['img'])
+    assert ours['img_shape'] == theirs['img_shape'] == (48, 64)

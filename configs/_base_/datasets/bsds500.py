@@ -7,7 +7,7 @@ dataset_type = 'BSDS500Dataset'
 data_root = 'data/BSDS500'
 crop_size = (208, 208)
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadCheckedImageFromFile'),
     dict(type='LoadSuperpixelAnnotations'),
     dict(type='RandomCrop', crop_size='${crop_size}'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
@@ -15,7 +15,7 @@ train_pipeline = [
     dict(type='PackSuperpixelInputs')
 ]
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadCheckedImageFromFile'),
     dict(type='LoadSuperpixelAnnotations'),
     dict(type='PackSuperpixelInputs')
 ]

@@ -7,7 +7,7 @@ _base_ = './pascal_voc12.py'
 data_root = 'data/demo_voc/VOC2012'
 crop_size = (128, 128)
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadCheckedImageFromFile'),
     dict(type='LoadAnnotations'),
     dict(
         type='RandomResize',
@@ -21,7 +21,7 @@ train_pipeline = [
     dict(type='PackSegInputs')
 ]
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadCheckedImageFromFile'),
     dict(type='Resize', scale=(512, 192), keep_ratio=True),
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs')

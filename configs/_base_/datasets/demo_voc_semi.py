@@ -19,7 +19,7 @@ labeled_dataset = dict(
     ann_file='splits/${labeled_split}/labeled.txt',
     data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'),
     pipeline=[
-        dict(type='LoadImageFromFile'),
+        dict(type='LoadCheckedImageFromFile'),
         dict(type='LoadAnnotations'),
         *geometric,
         dict(type='MultiBranch', sup=[dict(type='PackSegInputs')]),
@@ -35,7 +35,7 @@ unlabeled_dataset = dict(
         seg_map_path=None,
         reference_seg_map_path='SegmentationClass'),
     pipeline=[
-        dict(type='LoadImageFromFile'),
+        dict(type='LoadCheckedImageFromFile'),
         dict(type='LoadUnlabeledValidity', reference=True),
         *geometric,
         dict(
@@ -54,7 +54,7 @@ train_dataloader = dict(
     dataset=dict(
         type='ConcatDataset', datasets=[labeled_dataset, unlabeled_dataset]))
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadCheckedImageFromFile'),
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs')
 ]

@@ -9,7 +9,7 @@ dataset_type = 'VOCSplitDataset'
 data_root = 'data/VOCdevkit/VOC2012'
 crop_size = (512, 512)
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadCheckedImageFromFile'),
     dict(type='LoadAnnotations'),
     dict(
         type='RandomResize',
@@ -23,7 +23,7 @@ train_pipeline = [
     dict(type='PackSegInputs')
 ]
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadCheckedImageFromFile'),
     dict(type='Resize', scale=(2048, 512), keep_ratio=True),
     # annotations are loaded after Resize: metrics use the original size
     dict(type='LoadAnnotations'),
@@ -31,7 +31,7 @@ test_pipeline = [
 ]
 img_ratios = [0.5, 0.75, 1.0, 1.25, 1.5, 1.75]
 tta_pipeline = [
-    dict(type='LoadImageFromFile', backend_args=None),
+    dict(type='LoadCheckedImageFromFile', backend_args=None),
     dict(
         type='TestTimeAug',
         transforms=[

@@ -18,13 +18,13 @@ geometric = [
     dict(type='Pad', size='${crop_size}'),  # image 0, labels 255
 ]
 labeled_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadCheckedImageFromFile'),
     dict(type='LoadAnnotations'),
     *geometric,
     dict(type='MultiBranch', sup=[dict(type='PackSegInputs')]),
 ]
 unlabeled_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadCheckedImageFromFile'),
     dict(type='LoadUnlabeledValidity', reference=True),
     *geometric,
     dict(
@@ -62,7 +62,7 @@ train_dataloader = dict(
     dataset=dict(
         type='ConcatDataset', datasets=[labeled_dataset, unlabeled_dataset]))
 test_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadCheckedImageFromFile'),
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs')
 ]

@@ -1,5 +1,6 @@
 from .formatting import PackSuperpixelInputs
 from .generate_superpixels import GenerateSuperpixels
+from .load_checked_image import LoadCheckedImageFromFile
 from .loading import LoadSuperpixelAnnotations
 from .load_superpixels import LoadSuperpixels
 from .loading_unlabeled import LoadUnlabeledValidity
@@ -9,7 +10,7 @@ from .random_relative_resize import RandomRelativeResize
 from .strong_augment import StrongPhotometricAugment
 
 __all__ = [
-    'GenerateSuperpixels', 'LoadSuperpixels', 'LoadSuperpixelAnnotations', 'LoadUnlabeledValidity', 'MultiBranch',
+    'GenerateSuperpixels', 'LoadCheckedImageFromFile', 'LoadSuperpixels', 'LoadSuperpixelAnnotations', 'LoadUnlabeledValidity', 'MultiBranch',
     'PackSuperpixelInputs', 'PatchJitter', 'RandomRelativeResize',
     'StrongPhotometricAugment'
 ]
