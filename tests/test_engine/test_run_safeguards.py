@@ -129,6 +129,16 @@ def test_non_finite_weights_are_never_saved():
     with pytest.raises(TrainingDivergedError, match="'teacher.w'"):
         hook.before_save_checkpoint(
             stub_runner(), dict(meta=dict(iter=6), state_dict=state))
+    # the optimiser's state too; not the logs
+    del state['teacher.w']
+    inf = torch.tensor([float('inf')])
+    logs = dict(meta=dict(iter=6, loss=inf), message_hub=dict(x=inf))
+    hook.before_save_checkpoint(stub_runner(), dict(state_dict=state, **logs))
+    optimizer = dict(state={0: dict(exp_avg=inf)}, param_groups=[])
+    with pytest.raises(TrainingDivergedError,
+                       match=r"optimizer\['state'\]\[0\]\['exp_avg'\]"):
+        hook.before_save_checkpoint(
+            stub_runner(), dict(state_dict=state, optimizer=optimizer))
 
 
 def test_random_state_is_saved_and_restored_before_the_first_iteration():

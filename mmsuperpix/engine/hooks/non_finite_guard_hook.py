@@ -1,6 +1,6 @@
 """Stop a diverging run before it saves NaN weights."""
 import math
-from typing import Mapping, Optional
+from typing import Any, Mapping, Optional
 
 import torch
 from mmengine.hooks import Hook
@@ -30,8 +30,10 @@ class NonFiniteGuardHook(Hook):
       EMA teacher is not updated and no checkpoint is written for that
       iteration.
     - Before every checkpoint is written, every floating-point tensor of the
-      model's state dict (teacher and flow included) must be finite; a
-      loss can stay finite for one step after the weights overflow.
+      model's state dict (teacher included) and of the optimiser's state
+      must be finite; a loss can stay finite for one step after the weights
+      overflow. (Auxiliary estimators such as DDFP's flow skip their own
+      non-finite steps, and add their state after this hook has run.)
 
     DDFP's flow skips its own non-finite steps (``AuxiliaryEstimatorHook``);
     its NLL is not a log variable of the model and is not checked here.
@@ -58,13 +60,31 @@ class NonFiniteGuardHook(Hook):
                 f'of this iteration were saved. {_ADVICE}')
 
     def before_save_checkpoint(self, runner: Runner, checkpoint: dict) -> None:
-        """Refuse to save a state dict with a non-finite tensor."""
+        """Refuse to save a checkpoint with a non-finite tensor in what the
+        runner put in it (weights, optimiser state, schedulers), logs
+        (``meta``, the message hub) excepted."""
         step = checkpoint.get('meta', {}).get('iter', runner.iter)
-        for name, value in checkpoint.get('state_dict', {}).items():
-            if isinstance(value, torch.Tensor) and \
-                    value.is_floating_point() and \
-                    not torch.isfinite(value).all():
+        for key, value in checkpoint.items():
+            if key in ('meta', 'message_hub'):
+                continue
+            name = _first_non_finite(value, key)
+            if name is not None:
                 raise TrainingDivergedError(
-                    f'training diverged by iteration {step}: '
-                    f'weight {name!r} holds NaN or infinite values, so its '
-                    f'checkpoint was not written. {_ADVICE}')
+                    f'training diverged by iteration {step}: {name} holds '
+                    'NaN or infinite values, so its checkpoint was not '
+                    f'written. {_ADVICE}')
+
+
+def _first_non_finite(value: Any, name: str) -> Optional[str]:
+    """The path (``state_dict['conv.weight']``) of the first floating-point
+    tensor with a NaN or infinity in a nest of dicts / lists, or None."""
+    if isinstance(value, torch.Tensor):
+        return name if value.is_floating_point() and \
+            not torch.isfinite(value).all() else None
+    items = value.items() if isinstance(value, Mapping) else enumerate(
+        value) if isinstance(value, (list, tuple)) else ()
+    for key, item in items:
+        found = _first_non_finite(item, f'{name}[{key!r}]')
+        if found is not None:
+            return found
+    return None
