@@ -35,14 +35,9 @@ from mmsuperpix.evaluation import benchmark_method, bsds500_samples
 from mmsuperpix.superpixels import (LearnedSuperpixels,
                                     build_superpixel_method)
 from superpixel_quality import at_counts
-from sweep_utils import REPO
+from sweep_utils import REPO, SUPERPIXEL_CONFIGS
 
-CONFIGS = {
-    'SCN': 'configs/scn/scn_1xb16-4k_bsds500-208x208.py',
-    'AINet': 'configs/ainet/ainet_1xb16-4k_bsds500-208x208.py',
-    'SCN+SSN': 'configs/ssn/ssn_scn_1xb16-4k_bsds500-208x208.py',
-    'AINet+SSN': 'configs/ssn/ssn_ainet_1xb16-4k_bsds500-208x208.py',
-}
+CONFIGS = dict(SUPERPIXEL_CONFIGS)
 REFERENCE = 'opencv_slic'
 
 

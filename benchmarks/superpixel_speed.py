@@ -1,8 +1,11 @@
 """Superpixel speed on a CPU: learned models end to end next to OpenCV SLIC,
 and training throughput.
 
-End to end = image array in, connected labels out: normalisation, resize to
-the 16-px grid, network, hard labels, nearest upsampling, connectivity.
+End to end = image array in, connected labels out: normalisation, the
+network (grid models: on the image resized to the 16-px grid; SSN heads: on
+the full-resolution image), hard labels, exact upsampling, connectivity.
+The shipped default model is timed with its shipped weights, the other
+configs with random weights (their speed does not depend on the weights).
 
 Example:
     python benchmarks/superpixel_speed.py --threads 2 --n-segments 600
@@ -16,19 +19,17 @@ import time
 import cv2
 import numpy as np
 import torch
+from mmengine.config import Config
 from mmengine.logging import MessageHub
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
 
-from mmsuperpix.superpixels import (DEFAULT_CHECKPOINT, LearnedSuperpixels,
+from mmsuperpix.superpixels import (DEFAULT_CHECKPOINT, DEFAULT_CONFIG,
+                                    LearnedSuperpixels,
                                     build_superpixel_method)
 from mmsuperpix.registry import MODELS
-
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-CONFIGS = dict(
-    SCN=osp.join(REPO, 'configs/scn/scn_1xb16-4k_bsds500-208x208.py'),
-    AINet=osp.join(REPO, 'configs/ainet/ainet_1xb16-4k_bsds500-208x208.py'))
+from sweep_utils import REPO, SUPERPIXEL_CONFIGS
 
 
 def timed(fn, repeat):
@@ -58,9 +59,10 @@ def load_image(path):
 
 def inference_rows(image, n_segments, repeat):
     rows = []
-    for name, config in CONFIGS.items():
-        checkpoint = DEFAULT_CHECKPOINT if name == 'AINet' and osp.isfile(
-            DEFAULT_CHECKPOINT) else None
+    models = {'default': (DEFAULT_CONFIG, DEFAULT_CHECKPOINT)}
+    models.update({name: (osp.join(REPO, config), None)
+                   for name, config in SUPERPIXEL_CONFIGS.items()})
+    for name, (config, checkpoint) in models.items():
         weights = 'shipped' if checkpoint else 'random'
         for precision in ('float32', 'auto'):
             method = LearnedSuperpixels(config, checkpoint,
@@ -80,9 +82,8 @@ def inference_rows(image, n_segments, repeat):
 def training_rows(iterations):
     init_default_scope('mmseg')
     rows = []
-    for name, config in CONFIGS.items():
-        from mmengine.config import Config
-        cfg = Config.fromfile(config)
+    for name, config in SUPERPIXEL_CONFIGS.items():
+        cfg = Config.fromfile(osp.join(REPO, config))
         for precision in (None, 'bfloat16'):
             cfg.model.train_cfg = dict(mixed_precision=precision)
             model = MODELS.build(cfg.model)

@@ -11,6 +11,13 @@ from typing import Dict, List, Optional, Tuple
 from mmsuperpix.visualization import read_scalars
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+#: The learned superpixel models the superpixel benchmarks compare.
+SUPERPIXEL_CONFIGS = {
+    'SCN': 'configs/scn/scn_1xb16-4k_bsds500-208x208.py',
+    'AINet': 'configs/ainet/ainet_1xb16-4k_bsds500-208x208.py',
+    'SCN+SSN': 'configs/ssn/ssn_scn_1xb16-4k_bsds500-208x208.py',
+    'AINet+SSN': 'configs/ssn/ssn_ainet_1xb16-4k_bsds500-208x208.py',
+}
 
 
 def final_metric(work_dir: str, key: str) -> Optional[Tuple[int, float]]:
