@@ -1,18 +1,23 @@
-"""Superpixel quality on BSDS500 val: learned models next to the SLICs, at
-equal *actual* superpixel counts, with the issue's targets checked.
+"""Superpixel quality on BSDS500 val: the shipped default model next to
+every classic method the project ships, at equal *actual* superpixel
+counts, with the targets checked.
 
 Runs every method at several nominal counts, interpolates each metric
 linearly along the method's own (actual count, metric) curve at common
 actual counts, and prints the side-by-side table plus pass/fail lines for
-"AINet above OpenCV SLIC and scikit-image SLIC in ASA and BR at every count"
-and "AINet above SCN". Also writes results.json and curves to --out-dir.
+"the candidate (default: the shipped default model) strictly above every
+classic method in ASA and BR at every common count, with BP no worse than
+OpenCV SLIC's". Also writes results.json, curves and a comparison picture
+to --out-dir.
 
 Example:
-    python benchmarks/superpixel_quality.py \
-        --ainet default --scn work_dirs/scn_1xb16-4k_bsds500-208x208/iter_4000.pth
+    python benchmarks/superpixel_quality.py --data-root data/BSDS500
+    python benchmarks/superpixel_quality.py --methods default ainet \
+        opencv_slic --model scn=configs/scn/x.py:work_dirs/scn/iter_4000.pth
 """
 import argparse
 import json
+import multiprocessing
 import os
 import os.path as osp
 
@@ -21,15 +26,15 @@ import numpy as np
 import torch
 
 from mmsuperpix.evaluation import benchmark_method, bsds500_samples
-from mmsuperpix.superpixels import (LearnedSuperpixels,
+from mmsuperpix.superpixels import (CLASSIC_METHODS, METHOD_NAMES,
+                                    LearnedSuperpixels,
                                     build_superpixel_method)
 from mmsuperpix.visualization import (draw_superpixel_boundaries,
                                       plot_benchmark_curves)
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-CONFIGS = dict(
-    AINet=osp.join(REPO, 'configs/ainet/ainet_1xb16-4k_bsds500-208x208.py'),
-    SCN=osp.join(REPO, 'configs/scn/scn_1xb16-4k_bsds500-208x208.py'))
+#: Started first with --jobs, so that the workers finish together.
+SLOWEST = ('skimage_felzenszwalb', 'opencv_lsc')
 
 
 def at_counts(rows, key, counts):
@@ -42,20 +47,20 @@ def at_counts(rows, key, counts):
                      right=np.nan)
 
 
-def comparison_figure(samples, ainet_fn, out_file, index=5, n=400):
-    """AINet next to OpenCV SLIC on one image at (nearly) equal actual
-    counts: SLIC's target is searched to match AINet's actual count."""
+def comparison_figure(samples, title, method, out_file, index=5, n=400):
+    """``method`` next to OpenCV SLIC on one image at (nearly) equal actual
+    counts: SLIC's target is searched to match the method's actual count."""
     name, image, _ = samples[min(index, len(samples) - 1)]
-    ainet = ainet_fn(image, n)
-    count = len(np.unique(ainet))
+    labels = method(image, n)
+    count = len(np.unique(labels))
     opencv_slic = build_superpixel_method('opencv_slic')
     slic = min((opencv_slic(image, t)
                 for t in range(int(count * 0.8), int(count * 1.3), 10)),
                key=lambda lbl: abs(len(np.unique(lbl)) - count))
     panels = []
-    for title, labels in (('AINet (shipped)', ainet), ('OpenCV SLIC', slic)):
-        panel = draw_superpixel_boundaries(image, labels)
-        text = f'{title}: {len(np.unique(labels))} superpixels'
+    for caption, shown in ((title, labels), ('OpenCV SLIC', slic)):
+        panel = draw_superpixel_boundaries(image, shown)
+        text = f'{caption}: {len(np.unique(shown))} superpixels'
         cv2.rectangle(panel, (0, 0), (12 * len(text) + 10, 32), (0, 0, 0),
                       -1)
         cv2.putText(panel, text, (6, 23), cv2.FONT_HERSHEY_SIMPLEX, 0.7,
@@ -65,36 +70,72 @@ def comparison_figure(samples, ainet_fn, out_file, index=5, n=400):
     return name
 
 
+def parse_model(spec):
+    """``NAME=CONFIG[:CHECKPOINT]`` -> (name, LearnedSuperpixels)."""
+    name, sep, rest = spec.partition('=')
+    config, _, checkpoint = rest.partition(':')
+    if not sep or not osp.isfile(config) or (checkpoint and
+                                             not osp.isfile(checkpoint)):
+        raise SystemExit(f'--model {spec!r}: expected NAME=CONFIG[:CKPT] '
+                         'with existing files')
+    return name, LearnedSuperpixels(config, checkpoint or None)
+
+
+def build_method(spec):
+    """A ``--methods`` name or a ``--model`` spec -> (name, method)."""
+    return parse_model(spec) if '=' in spec else (
+        spec, build_superpixel_method(spec))
+
+
+def score(job):
+    """One method's rows (run in a worker with ``--jobs``)."""
+    spec, data_root, split, limit, counts, threads = job
+    torch.set_num_threads(threads)
+    cv2.setNumThreads(threads)
+    name, method = build_method(spec)
+    samples = bsds500_samples(data_root, split, limit)
+    print(f'== {name}', flush=True)
+    return name, benchmark_method(method, samples, counts, progress=False)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--data-root', default=osp.join(REPO, 'data/BSDS500'))
     parser.add_argument('--split', default='val')
-    parser.add_argument('--ainet', default='default',
-                        help="'default' (shipped weights) or a checkpoint")
-    parser.add_argument('--scn', default=None, help='SCN checkpoint')
+    parser.add_argument('--methods', nargs='+', choices=METHOD_NAMES,
+                        default=['default', *CLASSIC_METHODS],
+                        help='methods by name; the first is the candidate')
+    parser.add_argument('--model', action='append', default=[],
+                        metavar='NAME=CONFIG[:CKPT]',
+                        help='also a trained model (after --methods)')
     parser.add_argument('--counts', type=int, nargs='+',
-                        default=[150, 200, 400, 600, 800, 1000, 1200, 1400])
+                        default=[100, 150, 200, 300, 400, 600, 800, 1000,
+                                 1200, 1400])
     parser.add_argument('--compare-at', type=int, nargs='+',
                         default=[200, 400, 600, 800, 1000, 1200])
     parser.add_argument('--limit', type=int, default=None)
-    parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--threads', type=int, default=2,
+                        help='threads per method (per worker with --jobs)')
+    parser.add_argument('--jobs', type=int, default=1,
+                        help='score this many methods at once, one process '
+                        'each (e.g. --jobs 2 --threads 1 on 2 cores); the '
+                        'timings then come from a shared machine')
     parser.add_argument('--out-dir',
                         default=osp.join(REPO, 'work_dirs/superpixel_quality'))
     args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+    specs = [*args.methods, *args.model]
+    jobs = [(spec, args.data_root, args.split, args.limit, args.counts,
+             args.threads) for spec in specs]
+    if args.jobs > 1:
+        slow_first = sorted(jobs, key=lambda job: job[0] not in SLOWEST)
+        with multiprocessing.get_context('spawn').Pool(args.jobs) as pool:
+            done = dict(pool.imap_unordered(score, slow_first))
+        rows = {spec.partition('=')[0]: done[spec.partition('=')[0]]
+                for spec in specs}
+    else:
+        rows = dict(score(job) for job in jobs)
     samples = bsds500_samples(args.data_root, args.split, args.limit)
-    methods = {}
-    methods['AINet'] = LearnedSuperpixels(
-        None if args.ainet == 'default' else CONFIGS['AINet'],
-        None if args.ainet == 'default' else args.ainet)
-    if args.scn:
-        methods['SCN'] = LearnedSuperpixels(CONFIGS['SCN'], args.scn)
-    for name in ('opencv_slic', 'skimage_slic'):
-        methods[name] = build_superpixel_method(name)
-    rows = {}
-    for name, fn in methods.items():
-        print(f'== {name}')
-        rows[name] = benchmark_method(fn, samples, args.counts)
+    candidate = next(iter(rows))
     os.makedirs(args.out_dir, exist_ok=True)
     with open(osp.join(args.out_dir, 'results.json'), 'w') as f:
         json.dump(rows, f, indent=1)
@@ -105,29 +146,37 @@ def main():
              for k in ('asa', 'br', 'bp', 'co')}
     print(f'\nBSDS500 {args.split} ({len(samples)} images, all annotators), '
           'metrics at equal actual superpixel counts')
-    header = 'metric  method        ' + ''.join(f'{int(c):>8d}' for c in
-                                                 counts)
-    print(header)
+    print('metric  method                ' + ''.join(
+        f'{int(c):>8d}' for c in counts))
     for key in ('asa', 'br', 'bp', 'co'):
         for name in rows:
             values = ''.join(f'{v:8.4f}' for v in table[(name, key)])
-            print(f'{key.upper():6s}  {name:13s} {values}')
-    print('\ntargets (AINet strictly above, at every count both curves '
-          'reach):')
-    rivals = [m for m in ('opencv_slic', 'skimage_slic', 'SCN') if m in rows]
-    for rival in rivals:
-        for key in ('asa', 'br'):
-            diff = table[('AINet', key)] - table[(rival, key)]
-            diff = diff[~np.isnan(diff)]
-            if diff.size == 0:
-                print(f'  {key.upper():3s} AINet > {rival:13s}: no common '
-                      'count')
-                continue
-            print(f'  {key.upper():3s} AINet > {rival:13s}: '
-                  f'{"PASS" if np.all(diff > 0) else "FAIL"} (smallest '
-                  f'margin {diff.min():+.4f} over {diff.size} counts)')
-    figure = osp.join(args.out_dir, 'ainet_vs_slic.png')
-    name = comparison_figure(samples, methods['AINet'], figure)
+            print(f'{key.upper():6s}  {name:21s} {values}')
+    ms = {name: np.median([r['ms_per_image'] for r in method_rows])
+          for name, method_rows in rows.items()}
+    print('median ms per image: ' + ', '.join(
+        f'{name} {value:.0f}' for name, value in ms.items()))
+    print(f'\ntargets ({candidate} strictly above, at every count both '
+          'curves reach):')
+    checks = [(rival, key, '>') for rival in rows if rival in CLASSIC_METHODS
+              for key in ('asa', 'br')]
+    if 'opencv_slic' in rows:
+        checks.append(('opencv_slic', 'bp', '>='))
+    for rival, key, op in checks:
+        if rival == candidate:
+            continue
+        diff = table[(candidate, key)] - table[(rival, key)]
+        diff = diff[~np.isnan(diff)]
+        label = f'{key.upper():3s} {candidate} {op} {rival:21s}'
+        if diff.size == 0:
+            print(f'  {label}: no common count')
+            continue
+        met = np.all(diff > 0) if op == '>' else np.all(diff >= 0)
+        print(f'  {label}: {"PASS" if met else "FAIL"} (smallest margin '
+              f'{diff.min():+.4f} over {diff.size} counts)')
+    figure = osp.join(args.out_dir, f'{candidate}_vs_slic.png')
+    name = comparison_figure(samples, candidate, build_method(specs[0])[1],
+                             figure)
     print(f'\nresults and curves: {args.out_dir} (picture: {figure}, {name})')
 
 

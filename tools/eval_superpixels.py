@@ -27,7 +27,8 @@ import torch
 
 from mmsuperpix.evaluation import (ROW_KEYS, benchmark_method,
                                    bsds500_samples, nyuv2_samples)
-from mmsuperpix.superpixels import (DEFAULT_METHOD, METHOD_NAMES,
+from mmsuperpix.superpixels import (CLASSIC_METHODS, DEFAULT_METHOD,
+                                    METHOD_NAMES,
                                     LearnedSuperpixels,
                                     build_superpixel_method)
 from mmsuperpix.utils import add_unsafe_checkpoint_argument
@@ -139,9 +140,10 @@ def build_methods(args):
     """Ordered ``name -> (method, description)``, weights loaded."""
     methods = {}
     for name, model in args.method_specs:
-        if model is None:
-            methods[name] = (build_superpixel_method(name),
-                             dict(kind='classic', algorithm=name))
+        if model is None:  # a classic algorithm or a shipped model's name
+            methods[name] = (build_superpixel_method(name), dict(
+                kind='classic' if name in CLASSIC_METHODS else 'learned',
+                algorithm=name))
             continue
         config, checkpoint = model
         method = LearnedSuperpixels(

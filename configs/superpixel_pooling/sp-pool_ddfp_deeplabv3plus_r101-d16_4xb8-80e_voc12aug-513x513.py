@@ -8,7 +8,7 @@
 _base_ = ['../ddfp/ddfp_deeplabv3plus_r101-d16_4xb8-80e_voc12aug-513x513.py']
 superpixels = dict(
     type='SuperpixelDataPreProcessor',
-    superpixel_method='default',
+    superpixel_method='ainet',
     segment_size=16)
 model = dict(
     data_preprocessor=dict(data_preprocessor=superpixels),

@@ -8,7 +8,7 @@ _base_ = ['../demo/ddfp_deeplabv3plus_r18w16-d8_1xb8-1500_demovoc-128x128.py']
 # merged into the base's preprocessor configs (same normalisation and size)
 superpixels = dict(
     type='SuperpixelDataPreProcessor',
-    superpixel_method='default',
+    superpixel_method='ainet',
     segment_size=8)
 model = dict(
     data_preprocessor=dict(data_preprocessor=superpixels),

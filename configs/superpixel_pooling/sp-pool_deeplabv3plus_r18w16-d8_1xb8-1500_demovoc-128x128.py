@@ -10,7 +10,7 @@
 _base_ = ['../demo/deeplabv3plus_r18w16-d8_1xb8-1500_demovoc-128x128.py']
 data_preprocessor = dict(
     type='SuperpixelDataPreProcessor',
-    superpixel_method='default', segment_size=8)
+    superpixel_method='ainet', segment_size=8)
 model = dict(
     data_preprocessor=data_preprocessor,
     decode_head=dict(

@@ -11,7 +11,7 @@
 _base_ = ['../deeplabv3plus/deeplabv3plus_r50-d8_4xb4-20k_voc12aug-512x512.py']
 data_preprocessor = dict(
     type='SuperpixelDataPreProcessor',
-    superpixel_method='default', segment_size=16)
+    superpixel_method='ainet', segment_size=16)
 model = dict(
     data_preprocessor=data_preprocessor,
     decode_head=dict(

@@ -1,8 +1,10 @@
-from mmsuperpix.superpixels import (DEFAULT_CHECKPOINT, DEFAULT_CONFIG,
+from mmsuperpix.superpixels import (AINET_CHECKPOINT, AINET_CONFIG,
+                                    DEFAULT_CHECKPOINT, DEFAULT_CONFIG,
                                     init_superpixel_model)
 from .superpixelize import superpixelize, to_bgr_uint8
 
 __all__ = [
-    'DEFAULT_CHECKPOINT', 'DEFAULT_CONFIG', 'init_superpixel_model',
-    'superpixelize', 'to_bgr_uint8'
+    'AINET_CHECKPOINT', 'AINET_CONFIG', 'DEFAULT_CHECKPOINT',
+    'DEFAULT_CONFIG', 'init_superpixel_model', 'superpixelize',
+    'to_bgr_uint8'
 ]

@@ -8,7 +8,8 @@ from .conventions import (ASSOCIATION_KEY, KEY, LABELS_KEY, NO_SUPERPIXEL,
                           contiguous_labels, segment_count,
                           store_superpixels)
 from .learned import LearnedSuperpixels
-from .model_loading import (DEFAULT_CHECKPOINT, DEFAULT_CONFIG,
+from .model_loading import (AINET_CHECKPOINT, AINET_CONFIG,
+                            DEFAULT_CHECKPOINT, DEFAULT_CONFIG,
                             init_superpixel_model)
 from .protocol import (PRECISIONS, check_precision,
                        cluster_superpixel_batch, grid_shape, network_grid,
@@ -16,8 +17,9 @@ from .protocol import (PRECISIONS, check_precision,
                        upsample_labels)
 
 __all__ = [
-    'ASSOCIATION_KEY', 'CLASSIC_METHODS', 'ClassicSuperpixels',
-    'DEFAULT_CHECKPOINT', 'DEFAULT_CONFIG', 'DEFAULT_METHOD', 'KEY',
+    'AINET_CHECKPOINT', 'AINET_CONFIG', 'ASSOCIATION_KEY', 'CLASSIC_METHODS',
+    'ClassicSuperpixels', 'DEFAULT_CHECKPOINT', 'DEFAULT_CONFIG',
+    'DEFAULT_METHOD', 'KEY',
     'LABELS_KEY', 'LearnedSuperpixels', 'METHOD_NAMES', 'MethodSpec',
     'NO_SUPERPIXEL', 'PAD_ID', 'PRECISIONS', 'SuperpixelMethod',
     'build_superpixel_method', 'check_bgr_image', 'check_n_segments',

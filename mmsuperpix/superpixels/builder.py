@@ -6,11 +6,14 @@ from .base import SuperpixelMethod
 from .classic import ClassicSuperpixels
 from .classic_algorithms import CLASSIC_METHODS
 from .learned import LearnedSuperpixels
+from .model_loading import AINET_CHECKPOINT, AINET_CONFIG
 
 #: The learned model shipped with the package (``init_superpixel_model()``).
 DEFAULT_METHOD = 'default'
+#: The other shipped learned models, by name: (config, checkpoint).
+SHIPPED_MODELS = {'ainet': (AINET_CONFIG, AINET_CHECKPOINT)}
 #: Every name :func:`build_superpixel_method` accepts.
-METHOD_NAMES = (DEFAULT_METHOD, *CLASSIC_METHODS)
+METHOD_NAMES = (DEFAULT_METHOD, *SHIPPED_MODELS, *CLASSIC_METHODS)
 
 MethodSpec = Union[str, dict, SuperpixelMethod]
 
@@ -19,7 +22,8 @@ def build_superpixel_method(spec: MethodSpec) -> SuperpixelMethod:
     """A :class:`SuperpixelMethod` from
 
     - an instance (returned as is);
-    - a name: ``'default'`` (the shipped learned model) or a classic
+    - a name: ``'default'`` (the shipped default model: SSN's head on
+      SCN), ``'ainet'`` (the shipped AINet) or a classic
       algorithm (``'opencv_slic'``, ``'opencv_slico'``, ``'opencv_lsc'``,
       ``'opencv_seeds'``, ``'skimage_slic'``, ``'skimage_felzenszwalb'``);
     - a config dict for mmseg's ``TASK_UTILS`` registry, e.g.
@@ -31,6 +35,8 @@ def build_superpixel_method(spec: MethodSpec) -> SuperpixelMethod:
     if isinstance(spec, str):
         if spec == DEFAULT_METHOD:
             return LearnedSuperpixels()
+        if spec in SHIPPED_MODELS:
+            return LearnedSuperpixels(*SHIPPED_MODELS[spec])
         if spec in CLASSIC_METHODS:
             return ClassicSuperpixels(spec)
         raise ValueError(

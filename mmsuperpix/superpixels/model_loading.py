@@ -14,9 +14,13 @@ from .protocol import check_precision
 
 MODEL_ZOO = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
                      'model_zoo')
-#: The shipped default model: AINet trained on BSDS500 train with mmsuperpix.
-DEFAULT_CONFIG = osp.join(MODEL_ZOO, 'ainet_bsds500.py')
-DEFAULT_CHECKPOINT = osp.join(MODEL_ZOO, 'ainet_bsds500.pth')
+#: The shipped default model: SSN's clustering head on SCN, trained on
+#: BSDS500 train with mmsuperpix.
+DEFAULT_CONFIG = osp.join(MODEL_ZOO, 'ssn_scn_bsds500.py')
+DEFAULT_CHECKPOINT = osp.join(MODEL_ZOO, 'ssn_scn_bsds500.pth')
+#: The shipped AINet (Wang et al., ICCV 2021), trained the same way.
+AINET_CONFIG = osp.join(MODEL_ZOO, 'ainet_bsds500.py')
+AINET_CHECKPOINT = osp.join(MODEL_ZOO, 'ainet_bsds500.pth')
 
 
 def init_superpixel_model(config: Optional[Union[str, Config]] = None,
@@ -30,7 +34,7 @@ def init_superpixel_model(config: Optional[Union[str, Config]] = None,
 
     Args:
         config (str | Config, optional): A config whose ``model`` is a
-            ``SuperpixelSegmentor``. None: the shipped default AINet.
+            ``SuperpixelSegmentor``. None: the shipped default model.
         checkpoint (str, optional): Weights to load. None with ``config``
             None: the shipped weights; None with a config: random weights.
         device (str): Torch device. Defaults to ``'cpu'``.

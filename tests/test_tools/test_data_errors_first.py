@@ -6,7 +6,7 @@ import os.path as osp
 import pytest
 
 from conftest import DEMO_CONFIG, REPO, run_tool
-from mmsuperpix.apis import DEFAULT_CHECKPOINT
+from mmsuperpix.apis import AINET_CHECKPOINT
 
 DDFP = osp.join(REPO, 'configs', 'demo',
                 'ddfp_deeplabv3plus_r18w16-d8_1xb8-1500_demovoc-128x128.py')
@@ -67,7 +67,7 @@ def test_labeled_and_unlabeled_lists_overlap(voc, tmp_path):
 
 
 def test_test_tool_checks_the_test_data(tmp_path):
-    proc = run_tool(['tools/test.py', AINET, DEFAULT_CHECKPOINT,
+    proc = run_tool(['tools/test.py', AINET, AINET_CHECKPOINT,
                      '--work-dir', str(tmp_path / 'wd'), '--cfg-options',
                      f'data_root={tmp_path}/nope'])
     assert_stops_early(proc, 'error: test_dataloader: ', f'{tmp_path}/nope')
