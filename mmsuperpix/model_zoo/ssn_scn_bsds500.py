@@ -1,0 +1,20 @@
+# The shipped default superpixel model (init_superpixel_model() with no
+# arguments): SSN's differentiable SLIC head (Jampani et al., ECCV 2018) on
+# SCN's encoder-decoder, trained with mmsuperpix on BSDS500 train, see
+# README. Inference-only and self-contained (this folder is installed with
+# the package); the training config is
+# configs/ssn/ssn_scn_1xb16-warmup-cosine-4k_bsds500-208x208.py.
+# Prediction clusters the full-resolution image on cells of
+# round(sqrt(H * W / n_segments)) px, with no resize. Preprocessing, cell
+# size and test settings as the shipped AINet's; the backbone runs in
+# bfloat16 where the CPU supports it, the head's k-means in float32.
+_base_ = ['./ainet_bsds500.py']
+model = dict(
+    backbone=dict(_delete_=True, type='SCNEncoderDecoder'),
+    decode_head=dict(
+        _delete_=True,
+        type='DifferentiableSLICHead',
+        in_channels=16,
+        embed_channels=15,
+        num_iters=5,
+        test_num_iters=10))
