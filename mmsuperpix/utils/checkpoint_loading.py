@@ -167,7 +167,10 @@ def _pickled_globals(filename: str) -> List[str]:
     format, which the safe unpickler rejects at its first opcode) imports
     outside torch, collections and :data:`CHECKPOINT_GLOBALS`, read with
     :mod:`pickletools` (which disassembles and executes nothing)."""
-    allowed = {getattr(item, '__module__', '') for item in CHECKPOINT_GLOBALS}
+    allowed = {
+        item[1] if isinstance(item, tuple) else
+        f'{item.__module__}.{item.__qualname__}' for item in CHECKPOINT_GLOBALS
+    }
     found: List[str] = []
     with open(filename, 'rb') as f:
         if f.read(2) == b'PK':  # zip: torch's message names the global
@@ -180,7 +183,7 @@ def _pickled_globals(filename: str) -> List[str]:
                 break
     return [name for name in dict.fromkeys(found)
             if not name.startswith(('torch.', 'collections.'))
-            and name.rpartition('.')[0] not in allowed]
+            and name not in allowed]
 
 
 def _globals_in_one_pickle(f) -> List[str]:
