@@ -178,3 +178,26 @@ def test_grid_soft_kmeans_contract():
         grid_soft_kmeans(feat, 4, 0)
     with pytest.raises(ValueError, match='multiple'):
         grid_soft_kmeans(feat, 5, 1)
+    with pytest.raises(ValueError, match='sample_stride'):
+        grid_soft_kmeans(feat, 4, 1, sample_stride=0)
+
+
+def test_grid_soft_kmeans_sampled_centres():
+    # features constant on 2x2 blocks: the pooled samples are the pixels'
+    # values with equal weights, so stride 2 changes nothing
+    blocks = torch.randn(2, 5, 6, 9)
+    feat = blocks.repeat_interleave(2, 2).repeat_interleave(2, 3)
+    torch.testing.assert_close(
+        grid_soft_kmeans(feat, 6, 4, sample_stride=2),
+        grid_soft_kmeans(feat, 6, 4))
+    # odd cells (5 px, 3 overlapping bins per side): padding still takes no
+    # part in the centres, so changing it leaves the valid pixels' result
+    feat = torch.randn(1, 4, 10, 15)
+    valid = torch.ones(1, 1, 10, 15)
+    valid[..., 8:, :] = valid[..., :, 13:] = 0
+    other = torch.where(valid.bool(), feat, 100 * torch.randn_like(feat))
+    first, second = (grid_soft_kmeans(f, 5, 3, valid, sample_stride=2)
+                     for f in (feat, other))
+    mask = valid.bool().expand_as(first)
+    torch.testing.assert_close(first[mask], second[mask])
+    torch.testing.assert_close(first.sum(1), torch.ones(1, 10, 15))

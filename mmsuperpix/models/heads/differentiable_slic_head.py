@@ -45,6 +45,11 @@ class DifferentiableSLICHead(nn.Module):
         color_scale (float): Lab scale. Defaults to 0.26 (SSN).
         pos_scale (float): Position scale per cell. Defaults to 2.5 (SSN).
         init_std (float): Std of ``P``'s initial weights. Defaults to 1e-3.
+        test_sample_stride (int): In eval mode, estimate the centres on
+            about ``(S / s)^2`` pooled samples per cell, all pixels in the
+            last association only (``sample_stride`` of
+            :func:`~mmsuperpix.ops.grid_soft_kmeans`; an inference shortcut,
+            not SSN's). Defaults to 1 (SSN: every pixel, every iteration).
     """
     #: Clusters at any cell size on images of any size (no resize).
     any_cell_size = True
@@ -57,10 +62,12 @@ class DifferentiableSLICHead(nn.Module):
                  test_num_iters: int = 10,
                  color_scale: float = 0.26,
                  pos_scale: float = 2.5,
-                 init_std: float = 1e-3) -> None:
+                 init_std: float = 1e-3,
+                 test_sample_stride: int = 1) -> None:
         super().__init__()
         for name, value in (('num_iters', num_iters),
-                            ('test_num_iters', test_num_iters)):
+                            ('test_num_iters', test_num_iters),
+                            ('test_sample_stride', test_sample_stride)):
             if value < 1:
                 raise ValueError(f'{name} must be >= 1, got {value}')
         self.projection = nn.Conv2d(in_channels, embed_channels, 1)
@@ -69,6 +76,7 @@ class DifferentiableSLICHead(nn.Module):
         self.in_key = in_key
         self.num_iters, self.test_num_iters = num_iters, test_num_iters
         self.color_scale, self.pos_scale = color_scale, pos_scale
+        self.test_sample_stride = test_sample_stride
 
     def pixel_features(self, feats: Dict[str, torch.Tensor],
                        images: torch.Tensor, cell_size: int
@@ -110,8 +118,10 @@ class DifferentiableSLICHead(nn.Module):
         """Association ``(N, 9, H', W')`` (``H', W'``: ``H, W`` rounded up to
         multiples of ``cell_size``) of RGB ``images (N, 3, H, W)``."""
         features, valid = self.pixel_features(feats, images, cell_size)
-        iters = self.num_iters if self.training else self.test_num_iters
+        iters, stride = (self.num_iters, 1) if self.training else (
+            self.test_num_iters, self.test_sample_stride)
         # float32 even under autocast: the logits 2 f.c - ||c||^2 differ by
         # a few units at magnitudes of hundreds, beyond bfloat16's 8 bits
         with torch.autocast(features.device.type, enabled=False):
-            return grid_soft_kmeans(features, cell_size, iters, valid)
+            return grid_soft_kmeans(features, cell_size, iters, valid,
+                                    sample_stride=stride)
