@@ -3,14 +3,16 @@ from .lab_colour import rgb_to_lab
 from .superpixel_pool import (compact_superpixel_ids, superpixel_mean,
                              superpixel_pool, superpixel_unpool)
 from .grid_association import (NEIGHBOURS, association_to_labels,
-                               check_association,
+                               cell_blocks, check_association,
+                               from_cell_blocks,
                                label_reconstruction_probability,
                                neighbour_cell_index, pool_by_association,
                                unpool_by_association)
 from .grid_soft_kmeans import grid_soft_kmeans
 
 __all__ = [
-    'NEIGHBOURS', 'association_to_labels', 'check_association',
+    'NEIGHBOURS', 'association_to_labels', 'cell_blocks',
+    'check_association', 'from_cell_blocks',
     'connectivity_sizes', 'enforce_connectivity',
     'label_reconstruction_probability', 'neighbour_cell_index',
     'grid_soft_kmeans',

@@ -9,7 +9,7 @@ import torch
 from mmengine.registry import init_default_scope
 
 from mmsuperpix.models.heads import DifferentiableSLICHead
-from mmsuperpix.ops import NEIGHBOURS, rgb_to_lab
+from mmsuperpix.ops import NEIGHBOURS, from_cell_blocks, rgb_to_lab
 from mmsuperpix.registry import MODELS
 
 
@@ -78,8 +78,11 @@ def test_without_the_learned_part_it_is_plain_soft_kmeans(size, cell):
     padded = (math.ceil(size[0] / cell) * cell,
               math.ceil(size[1] / cell) * cell)
     assert assoc.shape == (2, 9, *padded)
-    full, weights = head.pixel_features(feats, images, cell)
-    assert full.shape == (2, 8, *padded)
+    blocks, weights, grid = head.pixel_features(feats, images, cell)
+    assert grid == (2, padded[0] // cell, padded[1] // cell)
+    assert blocks.shape == (2 * grid[1] * grid[2], 8, cell**2)
+    full = from_cell_blocks(blocks, *grid, cell)
+    weights = from_cell_blocks(weights, *grid, cell)
     assert (full[:, :3] == 0).all()  # no learned part
     pixels = full[:, :, :size[0], :size[1]]
     lab = 0.26 * rgb_to_lab(images)  # centred: only differences matter

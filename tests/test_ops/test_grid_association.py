@@ -4,6 +4,7 @@ import torch
 
 from mmsuperpix.ops import grid_soft_kmeans
 from mmsuperpix.ops.grid_association import (NEIGHBOURS, association_to_labels,
+                                             cell_blocks, from_cell_blocks,
                                              label_reconstruction_probability,
                                              neighbour_cell_index,
                                              pool_by_association,
@@ -163,9 +164,19 @@ def test_hard_labels_equal_the_masked_argmax_reference():
     assert torch.equal(association_to_labels(assoc, S), expected)
 
 
+def image_soft_kmeans(feat, cell, iters, valid=None, sample_stride=1):
+    """grid_soft_kmeans on an image-layout map ``(N, C, H, W)``."""
+    num, _, height, width = feat.shape
+    grid = (num, height // cell, width // cell)
+    weights = None if valid is None else cell_blocks(valid, cell)
+    assoc = grid_soft_kmeans(cell_blocks(feat, cell), grid, iters, weights,
+                             sample_stride=sample_stride)
+    return from_cell_blocks(assoc, *grid, cell)
+
+
 def test_grid_soft_kmeans_contract():
     feat = torch.randn(2, 5, 8, 12)
-    assoc = grid_soft_kmeans(feat, 4, 3)
+    assoc = image_soft_kmeans(feat, 4, 3)
     assert assoc.shape == (2, 9, 8, 12)
     torch.testing.assert_close(assoc.sum(1), torch.ones(2, 8, 12))
     _, valid = neighbour_cell_index(8, 12, 4)
@@ -173,13 +184,14 @@ def test_grid_soft_kmeans_contract():
     # one well-separated cluster per cell: every pixel picks its own cell
     cells = torch.arange(6.).view(1, 1, 2, 3) * 100
     own = cells.repeat_interleave(4, 2).repeat_interleave(4, 3)
-    assert (grid_soft_kmeans(own, 4, 2).argmax(1) == 4).all()
+    assert (image_soft_kmeans(own, 4, 2).argmax(1) == 4).all()
+    pixels = cell_blocks(feat, 4)
     with pytest.raises(ValueError, match='num_iters'):
-        grid_soft_kmeans(feat, 4, 0)
-    with pytest.raises(ValueError, match='multiple'):
-        grid_soft_kmeans(feat, 5, 1)
+        grid_soft_kmeans(pixels, (2, 2, 3), 0)
+    with pytest.raises(ValueError, match=r'\(N \* h \* w, C, S \* S\)'):
+        grid_soft_kmeans(pixels, (2, 3, 3), 1)
     with pytest.raises(ValueError, match='sample_stride'):
-        grid_soft_kmeans(feat, 4, 1, sample_stride=0)
+        grid_soft_kmeans(pixels, (2, 2, 3), 1, sample_stride=0)
 
 
 def test_grid_soft_kmeans_sampled_centres():
@@ -188,15 +200,15 @@ def test_grid_soft_kmeans_sampled_centres():
     blocks = torch.randn(2, 5, 6, 9)
     feat = blocks.repeat_interleave(2, 2).repeat_interleave(2, 3)
     torch.testing.assert_close(
-        grid_soft_kmeans(feat, 6, 4, sample_stride=2),
-        grid_soft_kmeans(feat, 6, 4))
+        image_soft_kmeans(feat, 6, 4, sample_stride=2),
+        image_soft_kmeans(feat, 6, 4))
     # odd cells (5 px, 3 overlapping bins per side): padding still takes no
     # part in the centres, so changing it leaves the valid pixels' result
     feat = torch.randn(1, 4, 10, 15)
     valid = torch.ones(1, 1, 10, 15)
     valid[..., 8:, :] = valid[..., :, 13:] = 0
     other = torch.where(valid.bool(), feat, 100 * torch.randn_like(feat))
-    first, second = (grid_soft_kmeans(f, 5, 3, valid, sample_stride=2)
+    first, second = (image_soft_kmeans(f, 5, 3, valid, sample_stride=2)
                      for f in (feat, other))
     mask = valid.bool().expand_as(first)
     torch.testing.assert_close(first[mask], second[mask])

@@ -6,9 +6,14 @@ from typing import Dict, Tuple
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
-from mmsuperpix.ops import grid_soft_kmeans, rgb_to_lab
+from mmsuperpix.ops import (cell_blocks, from_cell_blocks, grid_soft_kmeans,
+                            rgb_to_lab)
 from mmsuperpix.registry import MODELS
+
+#: ``(N, h, w)``: images, cell rows and cell columns.
+Grid = Tuple[int, int, int]
 
 
 @MODELS.register_module()
@@ -80,48 +85,61 @@ class DifferentiableSLICHead(nn.Module):
 
     def pixel_features(self, feats: Dict[str, torch.Tensor],
                        images: torch.Tensor, cell_size: int
-                       ) -> Tuple[torch.Tensor, torch.Tensor]:
+                       ) -> Tuple[torch.Tensor, torch.Tensor, Grid]:
         """``F`` of the class docs for RGB ``images (N, 3, H, W)`` in
-        0..255, written straight into its padded float32 buffer
-        ``(N, E + 5, H', W')`` (``H', W'``: multiples of ``cell_size``),
-        and the validity ``(N, 1, H', W')`` (0 on the padding). Every channel is
-        centred (positions measured from the image centre): only
-        differences matter, and small magnitudes keep float32's
-        ``2 f.c - ||c||^2`` accurate on large images."""
-        embedding = self.projection(feats[self.in_key]).float()
+        0..255, built straight in the cells' block layout
+        (:func:`~mmsuperpix.ops.cell_blocks`) of the image padded to
+        ``(H', W')``, multiples of ``cell_size``: features ``(N * h * w,
+        E + 5, S * S)`` float32, validity ``(N * h * w, 1, S * S)`` (0 on
+        the padding) and the grid ``(N, h, w)``. Every channel is centred
+        (positions measured from the image centre): only differences
+        matter, and small magnitudes keep float32's ``2 f.c - ||c||^2``
+        accurate on large images. The projection is applied to the
+        centred backbone output, so its bias, constant over pixels, drops
+        out."""
+        inputs = feats[self.in_key]
         num, _, height, width = images.shape
-        if embedding.shape[-2:] != (height, width):
+        if inputs.shape[-2:] != (height, width):
             raise ValueError(
                 f'the backbone output {self.in_key!r} is '
-                f'{tuple(embedding.shape[-2:])} but the images are '
+                f'{tuple(inputs.shape[-2:])} but the images are '
                 f'{(height, width)}')
-        embed = embedding.shape[1]
-        padded_h = math.ceil(height / cell_size) * cell_size
-        padded_w = math.ceil(width / cell_size) * cell_size
-        features = embedding.new_zeros(num, embed + 5, padded_h, padded_w)
+        h, w = math.ceil(height / cell_size), math.ceil(width / cell_size)
+        pad = (0, w * cell_size - width, 0, h * cell_size - height)
+
+        # centred: P (x - mean x), its mean folded into one batched product
+        weight = self.projection.weight.flatten(1)  # (E, C)
+        shift = -inputs.mean((2, 3)).to(weight.dtype) @ weight.t()  # (N, E)
+        embedding = torch.baddbmm(
+            shift.repeat_interleave(h * w, 0)[:, :, None],
+            weight.expand(num * h * w, -1, -1),
+            cell_blocks(F.pad(inputs, pad), cell_size)).float()
         lab = self.color_scale * rgb_to_lab(images)
-        for first, part in ((0, embedding), (embed, lab)):
-            features[:, first:first + part.shape[1], :height, :width] = \
-                part - part.mean((2, 3), keepdim=True)
-        scale = self.pos_scale / cell_size
+        lab = cell_blocks(F.pad(lab - lab.mean((2, 3), keepdim=True), pad),
+                          cell_size)
         arange = functools.partial(torch.arange, device=images.device,
                                    dtype=torch.float32)
-        features[:, embed + 3] = scale * (arange(padded_w) - width / 2)
-        features[:, embed + 4] = scale * (arange(padded_h) -
-                                          height / 2)[:, None]
-        valid = features.new_zeros(num, 1, padded_h, padded_w)
-        valid[:, :, :height, :width] = 1
-        return features, valid
+        scale = self.pos_scale / cell_size
+        columns = scale * (arange(w * cell_size) - width / 2)
+        rows = scale * (arange(h * cell_size) - height / 2)
+        positions = torch.stack(torch.broadcast_tensors(
+            columns[None, :], rows[:, None]))[None]  # (1, 2, H', W')
+        positions = cell_blocks(positions, cell_size).repeat(num, 1, 1)
+        valid = cell_blocks(F.pad(images.new_ones(num, 1, height, width),
+                                  pad), cell_size)
+        return (torch.cat([embedding, lab, positions], 1), valid,
+                (num, h, w))
 
     def forward(self, feats: Dict[str, torch.Tensor], images: torch.Tensor,
                 cell_size: int) -> torch.Tensor:
         """Association ``(N, 9, H', W')`` (``H', W'``: ``H, W`` rounded up to
         multiples of ``cell_size``) of RGB ``images (N, 3, H, W)``."""
-        features, valid = self.pixel_features(feats, images, cell_size)
+        features, valid, grid = self.pixel_features(feats, images, cell_size)
         iters, stride = (self.num_iters, 1) if self.training else (
             self.test_num_iters, self.test_sample_stride)
         # float32 even under autocast: the logits 2 f.c - ||c||^2 differ by
         # a few units at magnitudes of hundreds, beyond bfloat16's 8 bits
         with torch.autocast(features.device.type, enabled=False):
-            return grid_soft_kmeans(features, cell_size, iters, valid,
-                                    sample_stride=stride)
+            assoc = grid_soft_kmeans(features, grid, iters, valid,
+                                     sample_stride=stride)
+        return from_cell_blocks(assoc, *grid, cell_size)
