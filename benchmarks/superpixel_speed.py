@@ -42,6 +42,21 @@ def timed(fn, repeat):
     return min(times), statistics.median(times), out
 
 
+def paired_ratios(fn, reference, repeat):
+    """Times of ``fn`` over ``reference``, timed in alternation (pairs run
+    back to back, so drifts of a shared machine hit both alike)."""
+    fn(), reference()
+    ratios = []
+    for _ in range(repeat):
+        times = []
+        for call in (fn, reference):
+            start = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - start)
+        ratios.append(times[0] / times[1])
+    return np.quantile(ratios, [0.25, 0.5, 0.75])
+
+
 def load_image(path):
     if path is None:
         found = sorted(glob.glob(osp.join(REPO, 'data/BSDS500/images/val',
@@ -131,6 +146,13 @@ def main():
     for name, best, median, k in rows:
         print(f'{name:32s} {best:8.1f} {median:10.1f} {k:6d} '
               f'{median / slic:13.2f}')
+    default = LearnedSuperpixels(precision='auto').load()
+    opencv_slic = build_superpixel_method('opencv_slic')
+    low, mid, high = paired_ratios(
+        lambda: default(image, args.n_segments),
+        lambda: opencv_slic(image, args.n_segments), 2 * args.repeat)
+    print(f'default auto / opencv_slic, {2 * args.repeat} interleaved '
+          f'pairs: median {mid:.2f} (quartiles {low:.2f}-{high:.2f})')
     if args.skip_training:
         return
     print(f'\ntraining, 208x208 crops, loss + backward + Adam step, '
