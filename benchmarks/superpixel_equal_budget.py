@@ -35,9 +35,9 @@ from mmsuperpix.evaluation import benchmark_method, bsds500_samples
 from mmsuperpix.superpixels import (LearnedSuperpixels,
                                     build_superpixel_method)
 from superpixel_quality import at_counts
-from sweep_utils import REPO, SUPERPIXEL_CONFIGS
+from sweep_utils import REPO, SUPERPIXEL_RECIPES
 
-CONFIGS = dict(SUPERPIXEL_CONFIGS)
+CONFIGS = {}
 REFERENCE = 'opencv_slic'
 
 
@@ -66,8 +66,16 @@ def train(name: str, args) -> str:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--iters', type=int, default=1000)
-    parser.add_argument('--models', nargs='+', choices=list(CONFIGS),
-                        default=list(CONFIGS))
+    parser.add_argument('--models', nargs='+',
+                        choices=list(SUPERPIXEL_RECIPES['ainet']),
+                        default=list(SUPERPIXEL_RECIPES['ainet']))
+    parser.add_argument('--recipe', choices=sorted(SUPERPIXEL_RECIPES),
+                        default='ainet',
+                        help="every model's training recipe: AINet's "
+                        "(Adam 8e-5, step decay) or the default model's "
+                        '(cosine: Adam 4e-4, warm-up, cosine decay); runs '
+                        'of the cosine recipe get the tag "cosine" unless '
+                        '--tag is given')
     parser.add_argument('--data-root', default=osp.join(REPO, 'data',
                                                         'BSDS500'))
     parser.add_argument('--work-root', default=osp.join(
@@ -89,6 +97,9 @@ def main():
                         default=[200, 400, 600, 1000])
     parser.add_argument('--threads', type=int, default=2)
     args = parser.parse_args()
+    CONFIGS.update(SUPERPIXEL_RECIPES[args.recipe])
+    if args.recipe != 'ainet' and args.tag is None:
+        args.tag = args.recipe
     for item in args.config:
         name, sep, config = item.partition('=')
         if not sep or name not in CONFIGS or not osp.isfile(config):
