@@ -49,6 +49,8 @@ class DifferentiableSLICHead(nn.Module):
         test_num_iters (int): In eval mode (SSN: 10).
         color_scale (float): Lab scale. Defaults to 0.26 (SSN).
         pos_scale (float): Position scale per cell. Defaults to 2.5 (SSN).
+            No weight depends on it: at test time it sets compactness
+            (SSN's knob; smaller: less compact superpixels).
         init_std (float): Std of ``P``'s initial weights. Defaults to 1e-3.
         test_sample_stride (int): In eval mode, estimate the centres on
             about ``(S / s)^2`` pooled samples per cell, all pixels in the
