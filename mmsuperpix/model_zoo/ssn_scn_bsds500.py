@@ -23,5 +23,5 @@ model = dict(
         # 2x2-pooled samples (1.2x faster, no loss), and a position scale
         # of 1.75 instead of the 2.5 it was trained with, SSN's test-time
         # compactness knob (less compact: more boundary recall).
-        test_sample_stride=2,
+        test_sample_stride=4,
         pos_scale=1.75))

@@ -8,14 +8,14 @@ from .grid_association import (NEIGHBOURS, association_to_labels,
                                label_reconstruction_probability,
                                neighbour_cell_index, pool_by_association,
                                unpool_by_association)
-from .grid_soft_kmeans import grid_soft_kmeans
+from .grid_soft_kmeans import cell_samples, grid_soft_kmeans
 
 __all__ = [
     'NEIGHBOURS', 'association_to_labels', 'cell_blocks',
     'check_association', 'from_cell_blocks',
     'connectivity_sizes', 'enforce_connectivity',
     'label_reconstruction_probability', 'neighbour_cell_index',
-    'grid_soft_kmeans',
+    'cell_samples', 'grid_soft_kmeans',
     'pool_by_association', 'unpool_by_association', 'compact_superpixel_ids',
     'rgb_to_lab',
     'superpixel_mean', 'superpixel_pool', 'superpixel_unpool'

@@ -6,15 +6,18 @@ from typing import Optional, Tuple
 import torch
 import torch.nn.functional as F
 
-from .grid_association import NEIGHBOURS, add_from_neighbours, neighbour_cells
+from .grid_association import (NEIGHBOURS, add_from_neighbours, cell_blocks,
+                               neighbour_cells)
 
 
-def grid_soft_kmeans(pixels: torch.Tensor,
-                     grid: Tuple[int, int, int],
-                     num_iters: int,
-                     weights: Optional[torch.Tensor] = None,
-                     eps: float = 1e-8,
-                     sample_stride: int = 1) -> torch.Tensor:
+def grid_soft_kmeans(
+        pixels: torch.Tensor,
+        grid: Tuple[int, int, int],
+        num_iters: int,
+        weights: Optional[torch.Tensor] = None,
+        eps: float = 1e-8,
+        samples: Optional[Tuple[torch.Tensor, torch.Tensor]] = None
+) -> torch.Tensor:
     """Soft k-means of pixel features, each pixel restricted to the 9 grid
     cells around it, in the cells' block layout (:func:`cell_blocks`).
 
@@ -26,11 +29,11 @@ def grid_soft_kmeans(pixels: torch.Tensor,
     ``||f||^2``) are one batched ``(9, C) @ (C, S^2)`` product per cell,
     the centres' weighted sums one ``(C + 1, S^2) @ (S^2, 9)`` product.
 
-    With ``sample_stride`` ``s > 1`` (an inference shortcut, not SSN's),
-    the centres are estimated on ``m x m`` samples per cell, ``m = ceil(S /
-    s)``: the weighted means of the cell's adaptive average-pooling bins.
-    Only the last association sees every pixel; the iterations before it
-    cost about ``1 / s^2`` as much.
+    With ``samples`` (an inference shortcut, not SSN's), ``M`` weighted
+    samples per cell stand in for its pixels in the centres (the initial
+    means and the ``num_iters - 1`` updates), e.g. the cell's average-pooling
+    bins (:func:`cell_samples`): only the last association sees every
+    pixel, and the iterations before it cost about ``M / S^2`` as much.
 
     Args:
         pixels (Tensor): Pixel features ``(N * h * w, C, S * S)``, cells
@@ -42,7 +45,10 @@ def grid_soft_kmeans(pixels: torch.Tensor,
         weights (Tensor, optional): ``(N * h * w, 1, S * S)`` 0/1 weights:
             pixels with 0 (padding) take no part in the centres.
         eps (float): Added to the centres' weight sums.
-        sample_stride (int): ``s`` above; 1 (default) is SSN's algorithm.
+        samples (tuple[Tensor, Tensor], optional): Features ``(N * h * w,
+            C, M)`` and weights ``(N * h * w, 1, M)`` of each cell's
+            samples; None (default) is SSN's algorithm (the pixels with
+            ``weights``).
 
     Returns:
         Tensor: The last association ``(N * h * w, 9, S * S)``.
@@ -56,20 +62,18 @@ def grid_soft_kmeans(pixels: torch.Tensor,
             f'(N, h, w) = {tuple(grid)}, got {tuple(pixels.shape)}')
     if num_iters < 1:
         raise ValueError(f'num_iters must be >= 1, got {num_iters}')
-    if sample_stride < 1:
-        raise ValueError(f'sample_stride must be >= 1, got {sample_stride}')
-    if weights is None:
-        weights = pixels.new_ones(cells, 1, area)
-    weighted, sampled = pixels * weights, pixels
-    samples = math.ceil(cell_size / sample_stride)
-    if samples != cell_size:
-        weighted, weights = (F.adaptive_avg_pool2d(
-            x.view(cells, -1, cell_size, cell_size),
-            samples).view(cells, -1, samples**2)
-                             for x in (weighted, weights))
-        sampled = weighted / weights.clamp_min(1e-12)
+    if samples is None:
+        samples = (pixels, weights if weights is not None else
+                   pixels.new_ones(cells, 1, area))
+    sampled, weights = samples
+    if sampled.shape[:2] != pixels.shape[:2] or \
+            weights.shape != (cells, 1, sampled.shape[2]):
+        raise ValueError(
+            f'samples must be features (N * h * w, C, M) = ({cells}, '
+            f'{channels}, M) and weights (N * h * w, 1, M), got '
+            f'{tuple(sampled.shape)} and {tuple(weights.shape)}')
     # [w f; w]: one product gives the centres' weighted sums and weights
-    weighted = torch.cat([weighted, weights], 1)  # (B, C + 1, m^2)
+    weighted = torch.cat([sampled * weights, weights], 1)  # (B, C + 1, M)
     outside = _outside_neighbours(h, w, pixels.device).repeat(num, 1, 1)
     acc = weighted.sum(2)
     centres = (acc[:, :channels] / (acc[:, channels:] + eps)).view(
@@ -105,3 +109,23 @@ def _outside_neighbours(h: int, w: int, device) -> torch.Tensor:
     offsets = torch.tensor(NEIGHBOURS, device=device)
     r, c = rows + offsets[:, 0], cols + offsets[:, 1]
     return ((r < 0) | (r >= h) | (c < 0) | (c >= w)).view(h * w, 9, 1)
+
+
+def cell_samples(maps: torch.Tensor, cell_size: int,
+                 sample_stride: int) -> torch.Tensor:
+    """Average-pooled samples of every cell in the block layout:
+    ``(N, C, h * S, w * S)`` -> ``(N * h * w, C, m * m)``, ``m = ceil(S /
+    s)``: adaptive pooling of the whole map to ``(h * m, w * m)`` bins, whose
+    edges (``floor(i * S / m)`` to ``ceil((i + 1) * S / m)`` from each
+    cell's corner) never cross a cell border. For ``samples`` of
+    :func:`grid_soft_kmeans`: pool the weighted features and the weights,
+    then divide."""
+    if sample_stride < 1:
+        raise ValueError(f'sample_stride must be >= 1, got {sample_stride}')
+    num, channels, height, width = maps.shape
+    m = math.ceil(cell_size / sample_stride)
+    if m == cell_size:
+        return cell_blocks(maps, cell_size)
+    pooled = F.adaptive_avg_pool2d(
+        maps, (height // cell_size * m, width // cell_size * m))
+    return cell_blocks(pooled, m)

@@ -18,12 +18,19 @@ def rgb_to_lab(rgb: torch.Tensor) -> torch.Tensor:
 
     Returns:
         Tensor: ``(N, 3, H, W)`` float32 ``L`` in ``0..100``, ``a`` and ``b``
-        about ``-128..127``.
+        about ``-128..127``; float32 under ``torch.autocast`` too (bfloat16
+        would round ``L`` to steps of up to 0.5).
     """
     if rgb.dim() != 4 or rgb.shape[1] != 3:
         raise ValueError(f'expected RGB images (N, 3, H, W), got shape '
                          f'{tuple(rgb.shape)}')
-    c = (rgb.float() / 255.0).clamp(0.0, 1.0)
+    with torch.autocast(rgb.device.type, enabled=False):
+        return _lab(rgb.float())
+
+
+def _lab(rgb: torch.Tensor) -> torch.Tensor:
+    """:func:`rgb_to_lab` of float32 images."""
+    c = (rgb / 255.0).clamp(0.0, 1.0)
     linear = torch.where(c <= 0.04045, c / 12.92,
                          ((c + 0.055) / 1.055)**2.4)
     matrix = torch.tensor(_RGB_TO_XYZ, device=rgb.device) / torch.tensor(

@@ -9,7 +9,8 @@ import torch
 from mmengine.registry import init_default_scope
 
 from mmsuperpix.models.heads import DifferentiableSLICHead
-from mmsuperpix.ops import NEIGHBOURS, from_cell_blocks, rgb_to_lab
+from mmsuperpix.ops import (NEIGHBOURS, cell_samples, from_cell_blocks,
+                            grid_soft_kmeans, rgb_to_lab)
 from mmsuperpix.registry import MODELS
 
 
@@ -78,7 +79,8 @@ def test_without_the_learned_part_it_is_plain_soft_kmeans(size, cell):
     padded = (math.ceil(size[0] / cell) * cell,
               math.ceil(size[1] / cell) * cell)
     assert assoc.shape == (2, 9, *padded)
-    blocks, weights, grid = head.pixel_features(feats, images, cell)
+    blocks, weights, grid, samples = head.pixel_features(feats, images, cell)
+    assert samples is None
     assert grid == (2, padded[0] // cell, padded[1] // cell)
     assert blocks.shape == (2 * grid[1] * grid[2], 8, cell**2)
     full = from_cell_blocks(blocks, *grid, cell)
@@ -100,6 +102,28 @@ def test_without_the_learned_part_it_is_plain_soft_kmeans(size, cell):
     torch.testing.assert_close(assoc.double()[:, :, :size[0], :size[1]],
                                expected[:, :, :size[0], :size[1]],
                                atol=1e-4, rtol=1e-3)
+
+
+def test_sampled_centres_pool_before_the_projection():
+    """Eval with ``test_sample_stride``: pooling the backbone output, Lab
+    and positions, then projecting, equals pooling the projected features
+    (the projection is linear); padding takes no part in the samples."""
+    head = DifferentiableSLICHead(in_channels=4, embed_channels=3,
+                                  test_num_iters=3, init_std=0.5,
+                                  test_sample_stride=2).eval()
+    feats, images = inputs(height=13, width=17)
+    pixels, weights, grid, samples = head.pixel_features(feats, images, 5, 2)
+    full, valid = (from_cell_blocks(x, *grid, 5) for x in (pixels, weights))
+    sample_weights = cell_samples(valid, 5, 2)
+    expected = (cell_samples(full * valid, 5, 2) /
+                sample_weights.clamp_min(1e-12), sample_weights)
+    for got, want in zip(samples, expected):
+        torch.testing.assert_close(got, want, atol=1e-5, rtol=1e-4)
+    torch.testing.assert_close(
+        head(feats, images, 5),
+        from_cell_blocks(grid_soft_kmeans(pixels, grid, 3, weights,
+                                          samples=expected), *grid, 5),
+        atol=1e-5, rtol=1e-4)
 
 
 def test_iterations_follow_the_mode():

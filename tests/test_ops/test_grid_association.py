@@ -1,8 +1,9 @@
 """Grid association ops against slow per-pixel references."""
 import pytest
 import torch
+import torch.nn.functional as F
 
-from mmsuperpix.ops import grid_soft_kmeans
+from mmsuperpix.ops import cell_samples, grid_soft_kmeans
 from mmsuperpix.ops.grid_association import (NEIGHBOURS, association_to_labels,
                                              cell_blocks, from_cell_blocks,
                                              label_reconstruction_probability,
@@ -169,8 +170,14 @@ def image_soft_kmeans(feat, cell, iters, valid=None, sample_stride=1):
     num, _, height, width = feat.shape
     grid = (num, height // cell, width // cell)
     weights = None if valid is None else cell_blocks(valid, cell)
+    samples = None
+    if sample_stride > 1:
+        valid = torch.ones_like(feat[:, :1]) if valid is None else valid
+        sample_weights = cell_samples(valid, cell, sample_stride)
+        samples = (cell_samples(feat * valid, cell, sample_stride) /
+                   sample_weights.clamp_min(1e-12), sample_weights)
     assoc = grid_soft_kmeans(cell_blocks(feat, cell), grid, iters, weights,
-                             sample_stride=sample_stride)
+                             samples=samples)
     return from_cell_blocks(assoc, *grid, cell)
 
 
@@ -190,8 +197,11 @@ def test_grid_soft_kmeans_contract():
         grid_soft_kmeans(pixels, (2, 2, 3), 0)
     with pytest.raises(ValueError, match=r'\(N \* h \* w, C, S \* S\)'):
         grid_soft_kmeans(pixels, (2, 3, 3), 1)
+    with pytest.raises(ValueError, match='samples must be'):
+        grid_soft_kmeans(pixels, (2, 2, 3), 1,
+                         samples=(pixels, torch.ones(12, 1, 4)))
     with pytest.raises(ValueError, match='sample_stride'):
-        grid_soft_kmeans(pixels, (2, 2, 3), 1, sample_stride=0)
+        cell_samples(feat, 4, 0)
 
 
 def test_grid_soft_kmeans_sampled_centres():
@@ -213,3 +223,15 @@ def test_grid_soft_kmeans_sampled_centres():
     mask = valid.bool().expand_as(first)
     torch.testing.assert_close(first[mask], second[mask])
     torch.testing.assert_close(first.sum(1), torch.ones(1, 10, 15))
+
+
+def test_cell_samples_are_each_cells_own_pooling_bins():
+    maps = torch.randn(2, 3, 20, 20)
+    for cell, stride in ((5, 2), (5, 3), (4, 2)):
+        side = -(-cell // stride)
+        blocks = cell_blocks(maps, cell)
+        expected = F.adaptive_avg_pool2d(
+            blocks.view(-1, 3, cell, cell), side).flatten(2)
+        torch.testing.assert_close(cell_samples(maps, cell, stride),
+                                   expected)
+    assert torch.equal(cell_samples(maps, 5, 1), cell_blocks(maps, 5))

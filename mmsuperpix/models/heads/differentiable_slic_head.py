@@ -2,18 +2,21 @@
 (Jampani et al., "Superpixel Sampling Networks", ECCV 2018)."""
 import functools
 import math
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from mmsuperpix.ops import (cell_blocks, from_cell_blocks, grid_soft_kmeans,
-                            rgb_to_lab)
+from mmsuperpix.ops import (cell_blocks, cell_samples, from_cell_blocks,
+                            grid_soft_kmeans, rgb_to_lab)
 from mmsuperpix.registry import MODELS
 
 #: ``(N, h, w)``: images, cell rows and cell columns.
 Grid = Tuple[int, int, int]
+#: Features ``(N * h * w, C, M)`` and weights ``(N * h * w, 1, M)`` of ``M``
+#: samples per cell.
+Samples = Tuple[torch.Tensor, torch.Tensor]
 
 
 @MODELS.register_module()
@@ -86,19 +89,29 @@ class DifferentiableSLICHead(nn.Module):
         self.test_sample_stride = test_sample_stride
 
     def pixel_features(self, feats: Dict[str, torch.Tensor],
-                       images: torch.Tensor, cell_size: int
-                       ) -> Tuple[torch.Tensor, torch.Tensor, Grid]:
+                       images: torch.Tensor, cell_size: int,
+                       sample_stride: int = 1
+                       ) -> Tuple[torch.Tensor, torch.Tensor, Grid,
+                                  Optional[Samples]]:
         """``F`` of the class docs for RGB ``images (N, 3, H, W)`` in
         0..255, built straight in the cells' block layout
         (:func:`~mmsuperpix.ops.cell_blocks`) of the image padded to
-        ``(H', W')``, multiples of ``cell_size``: features ``(N * h * w,
-        E + 5, S * S)`` float32, validity ``(N * h * w, 1, S * S)`` (0 on
-        the padding) and the grid ``(N, h, w)``. Every channel is centred
-        (positions measured from the image centre): only differences
-        matter, and small magnitudes keep float32's ``2 f.c - ||c||^2``
-        accurate on large images. The projection is applied to the
-        centred backbone output, so its bias, constant over pixels, drops
-        out."""
+        ``(H', W')``, multiples of ``cell_size``; with ``sample_stride``
+        ``s > 1`` also the features of each cell's average-pooling bins
+        (:func:`~mmsuperpix.ops.cell_samples`), pooled before the
+        projection (it is linear) and weighted by validity, so padding
+        takes no part in them. Every channel is centred (positions measured
+        from the image centre): only differences matter, and small
+        magnitudes keep float32's ``2 f.c - ||c||^2`` accurate on large
+        images. The projection is applied to the centred backbone output,
+        so its bias, constant over pixels, drops out.
+
+        Returns:
+            tuple: ``pixels (N * h * w, E + 5, S * S)`` float32, their 0/1
+            ``weights (N * h * w, 1, S * S)`` (0 on the padding), the grid
+            ``(N, h, w)`` and the samples (None for stride 1): what
+            :func:`~mmsuperpix.ops.grid_soft_kmeans` takes.
+        """
         inputs = feats[self.in_key]
         num, _, height, width = images.shape
         if inputs.shape[-2:] != (height, width):
@@ -108,17 +121,13 @@ class DifferentiableSLICHead(nn.Module):
                 f'{(height, width)}')
         h, w = math.ceil(height / cell_size), math.ceil(width / cell_size)
         pad = (0, w * cell_size - width, 0, h * cell_size - height)
-
-        # centred: P (x - mean x), its mean folded into one batched product
-        weight = self.projection.weight.flatten(1)  # (E, C)
-        shift = -inputs.mean((2, 3)).to(weight.dtype) @ weight.t()  # (N, E)
-        embedding = torch.baddbmm(
-            shift.repeat_interleave(h * w, 0)[:, :, None],
-            weight.expand(num * h * w, -1, -1),
-            cell_blocks(F.pad(inputs, pad), cell_size)).float()
+        inputs = F.pad(inputs, pad)  # zeros: the sum below is the image's
+        # P (x - mean x) = P x + shift: the mean folded into the offset
+        mean = inputs.sum((2, 3)) / (height * width)
+        shift = -mean.to(self.projection.weight.dtype) @ \
+            self.projection.weight.flatten(1).t()  # (N, E)
         lab = self.color_scale * rgb_to_lab(images)
-        lab = cell_blocks(F.pad(lab - lab.mean((2, 3), keepdim=True), pad),
-                          cell_size)
+        lab = F.pad(lab - lab.mean((2, 3), keepdim=True), pad)
         arange = functools.partial(torch.arange, device=images.device,
                                    dtype=torch.float32)
         scale = self.pos_scale / cell_size
@@ -126,22 +135,49 @@ class DifferentiableSLICHead(nn.Module):
         rows = scale * (arange(h * cell_size) - height / 2)
         positions = torch.stack(torch.broadcast_tensors(
             columns[None, :], rows[:, None]))[None]  # (1, 2, H', W')
-        positions = cell_blocks(positions, cell_size).repeat(num, 1, 1)
-        valid = cell_blocks(F.pad(images.new_ones(num, 1, height, width),
-                                  pad), cell_size)
-        return (torch.cat([embedding, lab, positions], 1), valid,
-                (num, h, w))
+        valid = F.pad(images.new_ones(num, 1, height, width), pad)
+        weights = cell_blocks(valid, cell_size)
+        pixels = self._blocks(
+            inputs, lab, positions.expand(num, -1, -1, -1),
+            shift.repeat_interleave(h * w, 0)[:, :, None], cell_size)
+        samples = None
+        if sample_stride > 1:
+            # validity-weighted bin sums (inputs and lab are 0 on the
+            # padding), divided by the bins' weights
+            sample_weights = cell_samples(valid, cell_size, sample_stride)
+            side = math.isqrt(sample_weights.shape[2])
+            sums = self._blocks(
+                *(F.adaptive_avg_pool2d(x, (h * side, w * side))
+                  for x in (inputs, lab, positions * valid)),
+                shift.repeat_interleave(h * w, 0)[:, :, None] *
+                sample_weights, side)
+            samples = (sums / sample_weights.clamp_min(1e-12),
+                       sample_weights)
+        return pixels, weights, (num, h, w), samples
+
+    def _blocks(self, inputs: torch.Tensor, lab: torch.Tensor,
+                positions: torch.Tensor, offset: torch.Tensor,
+                size: int) -> torch.Tensor:
+        """``[P x + offset, Lab, XY]`` ``(N * h * w, E + 5, size^2)``
+        float32 of maps ``(N, C | 3 | 2, h * size, w * size)``."""
+        x = cell_blocks(inputs, size)
+        weight = self.projection.weight.flatten(1)  # (E, C)
+        embedding = torch.baddbmm(offset,
+                                  weight.expand(x.shape[0], -1, -1), x)
+        return torch.cat([embedding.float(), cell_blocks(lab, size),
+                          cell_blocks(positions, size)], 1)
 
     def forward(self, feats: Dict[str, torch.Tensor], images: torch.Tensor,
                 cell_size: int) -> torch.Tensor:
         """Association ``(N, 9, H', W')`` (``H', W'``: ``H, W`` rounded up to
         multiples of ``cell_size``) of RGB ``images (N, 3, H, W)``."""
-        features, valid, grid = self.pixel_features(feats, images, cell_size)
         iters, stride = (self.num_iters, 1) if self.training else (
             self.test_num_iters, self.test_sample_stride)
+        pixels, weights, grid, samples = self.pixel_features(
+            feats, images, cell_size, stride)
         # float32 even under autocast: the logits 2 f.c - ||c||^2 differ by
         # a few units at magnitudes of hundreds, beyond bfloat16's 8 bits
-        with torch.autocast(features.device.type, enabled=False):
-            assoc = grid_soft_kmeans(features, grid, iters, valid,
-                                     sample_stride=stride)
+        with torch.autocast(pixels.device.type, enabled=False):
+            assoc = grid_soft_kmeans(pixels, grid, iters, weights,
+                                     samples=samples)
         return from_cell_blocks(assoc, *grid, cell_size)
