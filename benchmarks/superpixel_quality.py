@@ -98,6 +98,30 @@ def score(job):
     return name, benchmark_method(method, samples, counts, progress=False)
 
 
+def load_reused(path, names, args):
+    """Rows of ``names`` from an earlier ``results.json``, checked against
+    this run's counts and image count."""
+    with open(path) as f:
+        earlier = json.load(f)
+    n_images = len(bsds500_samples(args.data_root, args.split, args.limit))
+    reused = {}
+    for name in names:
+        if name not in earlier:
+            continue
+        rows = earlier[name]
+        if [r['count'] for r in rows] != list(args.counts) or any(
+                r['n_images'] != n_images for r in rows):
+            raise SystemExit(
+                f'--reuse {path}: the rows of {name!r} were scored at '
+                f'counts {[r["count"] for r in rows]} on '
+                f'{rows[0]["n_images"]} images, this run uses '
+                f'{list(args.counts)} on {n_images}; give the same '
+                '--counts, --split and --limit')
+        reused[name] = rows
+    print(f'reused from {path}: {", ".join(reused) or "nothing"}')
+    return reused
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--data-root', default=osp.join(REPO, 'data/BSDS500'))
@@ -122,18 +146,25 @@ def main():
                         'timings then come from a shared machine')
     parser.add_argument('--out-dir',
                         default=osp.join(REPO, 'work_dirs/superpixel_quality'))
+    parser.add_argument('--reuse', metavar='RESULTS_JSON',
+                        help="an earlier run's results.json: the --methods "
+                        'in it (but the candidate) are not scored again. '
+                        'Rows depend only on the code and the data: reuse '
+                        'a run of the same split, images and counts')
     args = parser.parse_args()
     specs = [*args.methods, *args.model]
+    reused = load_reused(args.reuse, specs[1:], args) if args.reuse else {}
     jobs = [(spec, args.data_root, args.split, args.limit, args.counts,
-             args.threads) for spec in specs]
+             args.threads) for spec in specs if spec not in reused]
     if args.jobs > 1:
         slow_first = sorted(jobs, key=lambda job: job[0] not in SLOWEST)
         with multiprocessing.get_context('spawn').Pool(args.jobs) as pool:
             done = dict(pool.imap_unordered(score, slow_first))
-        rows = {spec.partition('=')[0]: done[spec.partition('=')[0]]
-                for spec in specs}
     else:
-        rows = dict(score(job) for job in jobs)
+        done = dict(score(job) for job in jobs)
+    done.update(reused)
+    rows = {spec.partition('=')[0]: done[spec.partition('=')[0]]
+            for spec in specs}
     samples = bsds500_samples(args.data_root, args.split, args.limit)
     candidate = next(iter(rows))
     os.makedirs(args.out_dir, exist_ok=True)

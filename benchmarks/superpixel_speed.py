@@ -42,6 +42,16 @@ def timed(fn, repeat):
     return min(times), statistics.median(times), out
 
 
+def equal_count_request(method, image, target, steps=4):
+    """The ``n_segments`` at which ``method`` gives about ``target``
+    superpixels on ``image`` (a few proportional corrections)."""
+    request = target
+    for _ in range(steps):
+        count = len(np.unique(method(image, request)))
+        request = max(1, round(request * target / count))
+    return request
+
+
 def paired_ratios(fn, reference, repeat):
     """Times of ``fn`` over ``reference``, timed in alternation (pairs run
     back to back, so drifts of a shared machine hit both alike)."""
@@ -148,11 +158,18 @@ def main():
               f'{median / slic:13.2f}')
     default = LearnedSuperpixels(precision='auto').load()
     opencv_slic = build_superpixel_method('opencv_slic')
-    low, mid, high = paired_ratios(
-        lambda: default(image, args.n_segments),
-        lambda: opencv_slic(image, args.n_segments), 2 * args.repeat)
-    print(f'default auto / opencv_slic, {2 * args.repeat} interleaved '
-          f'pairs: median {mid:.2f} (quartiles {low:.2f}-{high:.2f})')
+    target = len(np.unique(opencv_slic(image, args.n_segments)))
+    equal_k = equal_count_request(default, image, target)
+    for request, what in ((args.n_segments, 'equal n_segments'),
+                          (equal_k, 'equal actual K')):
+        count = len(np.unique(default(image, request)))
+        low, mid, high = paired_ratios(
+            lambda: default(image, request),
+            lambda: opencv_slic(image, args.n_segments), 2 * args.repeat)
+        print(f'default auto (n_segments {request}, K {count}) / '
+              f'opencv_slic (K {target}), {what}, {2 * args.repeat} '
+              f'interleaved pairs: median {mid:.2f} (quartiles {low:.2f}-'
+              f'{high:.2f})')
     if args.skip_training:
         return
     print(f'\ntraining, 208x208 crops, loss + backward + Adam step, '

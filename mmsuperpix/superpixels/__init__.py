@@ -3,7 +3,7 @@ from .builder import (DEFAULT_METHOD, METHOD_NAMES, MethodSpec,
                       build_superpixel_method)
 from .classic import ClassicSuperpixels
 from .classic_algorithms import CLASSIC_METHODS, seeds_grid_count
-from .conventions import (ASSOCIATION_KEY, KEY, LABELS_KEY, NO_SUPERPIXEL,
+from .conventions import (ASSOCIATION_CELL_KEY, ASSOCIATION_KEY, KEY, LABELS_KEY, NO_SUPERPIXEL,
                           PAD_ID, check_n_segments, check_segment_request,
                           contiguous_labels, segment_count,
                           store_superpixels)
@@ -11,19 +11,21 @@ from .learned import LearnedSuperpixels
 from .model_loading import (AINET_CHECKPOINT, AINET_CONFIG,
                             DEFAULT_CHECKPOINT, DEFAULT_CONFIG,
                             init_superpixel_model)
-from .protocol import (PRECISIONS, check_precision,
+from .protocol import (PRECISIONS, check_precision, cluster_cell_size,
                        cluster_superpixel_batch, grid_shape, network_grid,
                        precision_context, predict_superpixel_batch,
                        upsample_labels)
 
 __all__ = [
-    'AINET_CHECKPOINT', 'AINET_CONFIG', 'ASSOCIATION_KEY', 'CLASSIC_METHODS',
+    'AINET_CHECKPOINT', 'AINET_CONFIG', 'ASSOCIATION_CELL_KEY',
+    'ASSOCIATION_KEY', 'CLASSIC_METHODS',
     'ClassicSuperpixels', 'DEFAULT_CHECKPOINT', 'DEFAULT_CONFIG',
     'DEFAULT_METHOD', 'KEY',
     'LABELS_KEY', 'LearnedSuperpixels', 'METHOD_NAMES', 'MethodSpec',
     'NO_SUPERPIXEL', 'PAD_ID', 'PRECISIONS', 'SuperpixelMethod',
     'build_superpixel_method', 'check_bgr_image', 'check_n_segments',
-    'check_precision', 'check_segment_request', 'cluster_superpixel_batch',
+    'check_precision', 'check_segment_request', 'cluster_cell_size',
+    'cluster_superpixel_batch',
     'contiguous_labels',
     'grid_shape', 'init_superpixel_model', 'network_grid',
     'precision_context', 'predict_superpixel_batch', 'seeds_grid_count',

@@ -71,6 +71,14 @@ class SuperpixelMethod(metaclass=ABCMeta):
         """Labels ``(H, W)`` of a checked uint8 BGR ``image (H, W, 3)`` for
         ``1 <= n_segments <= H * W``."""
 
+    def association_cell_size(self, height: int, width: int,
+                              n_segments: int) -> int:
+        """Side of the grid cells of :meth:`segment_batch`'s association
+        for ``(H, W)`` images and ``n_segments`` (methods with
+        :attr:`has_association`)."""
+        raise NotImplementedError(
+            f'{type(self).__name__} has no soft association')
+
     def segment_batch(self, rgb: torch.Tensor, n_segments: int
                       ) -> Tuple[torch.Tensor, Optional[torch.Tensor]]:
         """Superpixels of a batch.

@@ -11,7 +11,9 @@ Maps:
   with :data:`NO_SUPERPIXEL` (-1);
 - a batch's maps travel in each sample's metainfo as :data:`LABELS_KEY`
   ``(H, W)`` int64 and, from a method with a soft association,
-  :data:`ASSOCIATION_KEY` ``(9, h, w)``.
+  :data:`ASSOCIATION_KEY` ``(9, h, w)`` with the side of its grid cells as
+  :data:`ASSOCIATION_CELL_KEY` (16 for the grid networks; the clustering
+  heads' cells depend on the image size and the count).
 
 Requests: a superpixel count ``n_segments`` (a positive int) or a mean
 superpixel side ``segment_size`` in pixels, turned into a count per image by
@@ -26,22 +28,33 @@ PAD_ID = 255
 NO_SUPERPIXEL = -1
 LABELS_KEY = 'superpixels'
 ASSOCIATION_KEY = 'superpixel_association'
+ASSOCIATION_CELL_KEY = 'superpixel_cell_size'
 
 
 def contiguous_labels(labels: np.ndarray) -> np.ndarray:
-    """Relabel any integer map to ids ``0..K-1`` in increasing label order.
+    """Relabel any integer array to ids ``0..K-1`` in increasing label
+    order (the one relabelling of the project: methods' outputs, metrics,
+    loaded annotations).
+
+    Dense non-negative ids go through a lookup table (linear time; ids
+    already ``0..K-1`` are returned as they are), others through
+    ``np.unique`` (a sort).
 
     Args:
-        labels (np.ndarray): (H, W) integer labels.
+        labels (np.ndarray): Integer labels, any shape (e.g. ``(H, W)``).
 
     Returns:
-        np.ndarray: (H, W) int32 labels.
+        np.ndarray: int32 labels of the same shape.
     """
     labels = np.asarray(labels)
+    if labels.size == 0:
+        return labels.astype(np.int32)
     low, high = int(labels.min()), int(labels.max())
     if low >= 0 and high < 4 * labels.size + 1024:
-        present = np.zeros(high + 1, dtype=bool)
-        present[labels] = True
+        present = np.bincount(labels.ravel().astype(np.intp, copy=False),
+                              minlength=high + 1) > 0
+        if present.all():
+            return labels.astype(np.int32, copy=False)
         lut = (np.cumsum(present) - 1).astype(np.int32)
         return lut[labels]
     _, inverse = np.unique(labels, return_inverse=True)

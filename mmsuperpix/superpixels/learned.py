@@ -97,6 +97,11 @@ class LearnedSuperpixels(SuperpixelMethod):
         labels, _ = self._predict(bgr, n_segments)
         return labels[0].to(torch.int32).cpu().numpy()
 
+    def association_cell_size(self, height: int, width: int,
+                              n_segments: int) -> int:
+        """See :meth:`SuperpixelMethod.association_cell_size`."""
+        return self.model.association_cell_size(height, width, n_segments)
+
     def segment_batch(self, rgb: torch.Tensor, n_segments: int
                       ) -> Tuple[torch.Tensor, torch.Tensor]:
         """Labels ``(N, H, W)`` int64 and the association ``(N, 9, h, w)``

@@ -73,11 +73,15 @@ def test_single_superpixel_gives_constant_prediction():
 
 
 def test_soft_pooling_keeps_constant_maps_and_gradients_flow():
-    model = head(pool='features', mode='soft', cell_size=8)
+    model = head(pool='features', mode='soft')
     assoc = torch.rand(2, 9, 32, 32).softmax(1)
     feats = torch.randn(2, 8, 8, 8, requires_grad=True)
     with model.use_superpixels(SuperpixelBatch(labels=blocks(),
                                                association=assoc)):
+        with pytest.raises(ValueError, match='cell size'):
+            model([feats])
+    with model.use_superpixels(SuperpixelBatch(
+            labels=blocks(), association=assoc, cell_size=8)):
         model([feats]).sum().backward()
         # pooling a constant map returns it
         out = model._pool(torch.full((2, 4, 8, 8), 3.0), 'feature', None)
@@ -190,11 +194,17 @@ def test_preprocessor_errors():
         model.data_preprocessor(missing, training=True)
 
 
-def test_frozen_superpixel_model_in_the_preprocessor():
+@pytest.mark.parametrize('method,cell,assoc_size', [
+    ('ainet', 16, (80, 80)),  # grid network: 5 x 5 cells of 16 px
+    ('default', 13, (65, 65)),  # SSN head: cells of round(sqrt(64*64/25))
+])
+def test_frozen_superpixel_model_in_the_preprocessor(method, cell,
+                                                     assoc_size):
     cfg = copy.deepcopy(demo_config().model.data_preprocessor)
     cfg.pop('segment_size')
-    cfg.update(association=True, size=None, size_divisor=32)
-    pre = MODELS.build({**cfg, 'n_segments': 16})
+    cfg.update(association=True, size=None, size_divisor=32,
+               superpixel_method=method)
+    pre = MODELS.build({**cfg, 'n_segments': 25})
     data = dict(inputs=[torch.randint(0, 255, (3, 60, 64), dtype=torch.uint8)
                         for _ in range(2)],
                 data_samples=[packed(60, 64) for _ in range(2)])
@@ -202,10 +212,18 @@ def test_frozen_superpixel_model_in_the_preprocessor():
     sample = out['data_samples'][0]
     sp, assoc = sample.superpixels, sample.superpixel_association
     assert sp.shape == (64, 64) and (sp[60:] == -1).all()
-    assert 8 <= sp[:60].unique().numel() <= 40
-    assert assoc.shape[0] == 9 and assoc.shape[1] % 16 == 0
+    assert 8 <= sp[:60].unique().numel() <= 100  # random pixels: fragments
+    assert sample.superpixel_cell_size == cell
+    assert assoc.shape == (9, *assoc_size)
     assert torch.allclose(assoc.sum(0), torch.ones(assoc.shape[1:]),
                           atol=1e-2)
+    # soft pooling reads the cell size with the association
+    batch = SuperpixelBatch.from_metas(
+        [s.metainfo for s in out['data_samples']], True, True, 'cpu')
+    assert batch.cell_size == cell
+    model = head(pool='features', mode='soft')
+    with model.use_superpixels(batch):
+        assert model([torch.randn(2, 8, 8, 8)]).shape == (2, 3, 8, 8)
     with pytest.raises(ValueError, match='exactly one'):
         MODELS.build(cfg)
 

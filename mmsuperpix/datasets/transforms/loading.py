@@ -11,12 +11,10 @@ from mmcv.transforms import BaseTransform
 
 from mmsuperpix.datasets.bsds500 import load_bsds_groundtruth
 from mmsuperpix.registry import TRANSFORMS
+from mmsuperpix.superpixels import contiguous_labels
 
 GT_SUFFIXES = ('.mat', '.csv', '.png')
 MAX_SEGMENTS = int(np.iinfo(np.uint16).max) + 1
-# label maps whose values lie in 0..LUT_LIMIT are relabeled by a lookup table
-# (linear time); others (negative, huge) by np.unique (a sort)
-LUT_LIMIT = 1 << 22
 
 
 def _relabel(labels: np.ndarray, gt_path: str) -> np.ndarray:
@@ -32,17 +30,8 @@ def _relabel(labels: np.ndarray, gt_path: str) -> np.ndarray:
     """
     out = np.empty(labels.shape, dtype=np.uint16)
     for k, ann in enumerate(labels):
-        low, high = int(ann.min()), int(ann.max())
-        if low >= 0 and high <= LUT_LIMIT:
-            present = np.zeros(high + 1, dtype=bool)
-            present[ann] = True
-            lut = np.cumsum(present) - 1
-            count = int(lut[-1]) + 1
-            new = lut[ann]
-        else:
-            values, inverse = np.unique(ann, return_inverse=True)
-            count = len(values)
-            new = inverse.reshape(ann.shape)
+        new = contiguous_labels(ann)
+        count = int(new.max()) + 1 if new.size else 0
         if count > MAX_SEGMENTS:
             raise ValueError(
                 f'annotation {k} of {gt_path!r} has {count} segments; at '

@@ -17,6 +17,8 @@ from typing import Dict, Optional, Tuple
 import cv2
 import numpy as np
 
+from mmsuperpix.superpixels.conventions import contiguous_labels
+
 METRIC_KEYS = ('asa', 'br', 'bp', 'ue_np', 'ue_levin', 'co', 'ev',
                'n_superpixels')
 
@@ -100,20 +102,9 @@ def _check_image(image, shape: Tuple[int, int]) -> np.ndarray:
 
 
 def _relabel(labels: np.ndarray) -> Tuple[np.ndarray, int]:
-    """Map any integer ids to ``0..K-1`` (flattened) and return ``K``."""
-    flat = labels.ravel()
-    lo, hi = int(flat.min()), int(flat.max())
-    if lo >= 0 and hi < 4 * flat.size + 1024:
-        # Dense ids: a lookup table is much faster than np.unique's sort.
-        flat = flat.astype(np.intp, copy=False)
-        present = np.bincount(flat, minlength=hi + 1) > 0
-        if present.all():  # already 0..K-1 (e.g. SLIC output)
-            return flat, hi + 1
-        lut = np.cumsum(present) - 1
-        return lut[flat], int(present.sum())
-    _, inverse = np.unique(flat, return_inverse=True)
-    inverse = inverse.ravel()
-    return inverse, int(inverse.max()) + 1
+    """Ids ``0..K-1`` (flattened, :func:`contiguous_labels`) and ``K``."""
+    flat = contiguous_labels(labels).ravel()
+    return flat, int(flat.max()) + 1
 
 
 def _contingency(sp: np.ndarray, k: int, gt: np.ndarray,

@@ -7,8 +7,8 @@ from mmseg.models.data_preprocessor import SegDataPreProcessor
 from mmseg.utils import SampleList
 
 from mmsuperpix.registry import MODELS
-from mmsuperpix.superpixels import (ASSOCIATION_KEY, LABELS_KEY,
-                                    NO_SUPERPIXEL, MethodSpec,
+from mmsuperpix.superpixels import (ASSOCIATION_CELL_KEY, ASSOCIATION_KEY,
+                                    LABELS_KEY, NO_SUPERPIXEL, MethodSpec,
                                     build_superpixel_method,
                                     check_segment_request, segment_count)
 from ..utils.input_images import preprocessor_rgb
@@ -27,7 +27,7 @@ class SuperpixelDataPreProcessor(SegDataPreProcessor):
     classic algorithm such as ``'opencv_slic'``). The result goes to each
     sample's metainfo (``'superpixels'`` = ``(H, W)`` int64; with
     ``association=True`` also ``'superpixel_association'`` =
-    ``(9, h, w)``), where ``SuperpixelPoolingHead`` reads it in training
+    ``(9, h, w)`` and its cell side ``'superpixel_cell_size'``), where ``SuperpixelPoolingHead`` reads it in training
     and in ``predict``.
 
     Args:
@@ -84,8 +84,11 @@ class SuperpixelDataPreProcessor(SegDataPreProcessor):
             for sample, sp in zip(samples, labels):
                 height, width = self._image_size(sample)
                 sp[height:], sp[:, width:] = NO_SUPERPIXEL, NO_SUPERPIXEL
-            extra = [{ASSOCIATION_KEY: a} for a in assoc] if \
-                self.association else [{} for _ in samples]
+            cell = self.superpixel_method.association_cell_size(
+                *inputs.shape[-2:], count) if self.association else None
+            extra = [{ASSOCIATION_KEY: a, ASSOCIATION_CELL_KEY: cell}
+                     for a in assoc] if self.association else [
+                         {} for _ in samples]
         else:
             labels = self._pad_packed(samples, inputs.shape[-2:])
             extra = [{} for _ in samples]

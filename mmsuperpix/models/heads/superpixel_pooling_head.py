@@ -70,7 +70,6 @@ class SuperpixelPoolingHead(BaseModule):
             ``'feature'``.
         logit_resolution (str): ``'feature'`` or ``'input'``. Defaults to
             ``'input'``.
-        cell_size (int): Grid cell of the soft association. Defaults to 16.
         init_cfg (dict, optional): mmengine init config.
     """
 
@@ -80,7 +79,6 @@ class SuperpixelPoolingHead(BaseModule):
                  mode: str = 'hard',
                  feature_resolution: str = 'feature',
                  logit_resolution: str = 'input',
-                 cell_size: int = 16,
                  init_cfg: OptMultiConfig = None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.head = MODELS.build(head)
@@ -94,7 +92,6 @@ class SuperpixelPoolingHead(BaseModule):
                                           feature_resolution, RESOLUTIONS)
         self.logit_resolution = _choice('logit_resolution', logit_resolution,
                                         RESOLUTIONS)
-        self.cell_size = cell_size
         blend = pool == 'both'
         self.feature_gate = nn.Parameter(torch.zeros(
             self.head.conv_seg.in_channels)) if blend else None
@@ -179,10 +176,14 @@ class SuperpixelPoolingHead(BaseModule):
         else:
             assoc = sp.association.to(x.dtype)
             y = self._resize(x, assoc.shape[-2:])
-            cells = pool_by_association(y, assoc, self.cell_size)
+            if sp.cell_size is None:
+                raise ValueError(
+                    "mode='soft' needs the association's cell size: give "
+                    'SuperpixelBatch(..., cell_size=S)')
+            cells = pool_by_association(y, assoc, sp.cell_size)
             ones = cells.new_ones(cells.shape[0], 1, *cells.shape[-2:])
             back = unpool_by_association(torch.cat([cells, ones], 1), assoc,
-                                         self.cell_size)
+                                         sp.cell_size)
             back = back[:, :-1] / back[:, -1:].clamp(min=1e-6)
             pooled = self._resize(back, size)
         if gate is None:

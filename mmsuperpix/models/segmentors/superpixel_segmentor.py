@@ -9,7 +9,7 @@ from mmseg.models.segmentors import BaseSegmentor
 from mmseg.utils import ConfigType, OptConfigType, OptMultiConfig, SampleList
 
 from mmsuperpix.registry import MODELS
-from mmsuperpix.superpixels import (check_precision,
+from mmsuperpix.superpixels import (check_precision, cluster_cell_size,
                                     cluster_superpixel_batch,
                                     precision_context,
                                     predict_superpixel_batch)
@@ -188,6 +188,15 @@ class SuperpixelSegmentor(BaseSegmentor):
             return predict_superpixel_batch(
                 self.encode_decode, images, n_segments, self.cell_size,
                 out_shape, connectivity)
+
+    def association_cell_size(self, height: int, width: int,
+                              n_segments: int) -> int:
+        """Cell side of :meth:`predict_superpixel_batch`'s association for
+        ``(H, W)`` images: the clustering cell of a head that clusters at
+        any cell size, else the network's."""
+        if self.decode_head.any_cell_size:
+            return cluster_cell_size(height, width, n_segments)
+        return self.cell_size
 
     def predict(self,
                 inputs: torch.Tensor,

@@ -5,7 +5,8 @@ metainfo (the only place mmseg's ``EncoderDecoder`` passes to
 ``decode_head.predict``): ``'superpixels'`` = ``(H, W)`` int64 labels aligned
 with the padded input (-1 = no superpixel) and, from a method with a soft
 association (a superpixel network),
-``'superpixel_association'`` = ``(9, h, w)`` 9-neighbour association.
+``'superpixel_association'`` = ``(9, h, w)`` 9-neighbour association with
+its cell side ``'superpixel_cell_size'``.
 """
 from dataclasses import dataclass
 from typing import List, Optional, Sequence
@@ -13,7 +14,8 @@ from typing import List, Optional, Sequence
 import torch
 import torch.nn.functional as F
 
-from mmsuperpix.superpixels import ASSOCIATION_KEY, LABELS_KEY
+from mmsuperpix.superpixels import (ASSOCIATION_CELL_KEY, ASSOCIATION_KEY,
+                                    LABELS_KEY)
 
 
 def _missing(what: str) -> str:
@@ -42,9 +44,11 @@ class SuperpixelBatch:
         association (Tensor, optional): ``(N, 9, h, w)`` soft association
             to the 9 neighbouring cells of a grid (``h``, ``w`` multiples of
             its cell size).
+        cell_size (int, optional): The association's cell side.
     """
     labels: Optional[torch.Tensor] = None
     association: Optional[torch.Tensor] = None
+    cell_size: Optional[int] = None
 
     @classmethod
     def from_metas(cls, metas: Sequence[dict], need_labels: bool,
@@ -69,11 +73,20 @@ class SuperpixelBatch:
                     ' pad them with SuperpixelDataPreProcessor')
             return torch.stack([meta[key] for meta in metas]).to(device)
 
+        cell_size = None
+        if need_association:
+            sizes = {meta.get(ASSOCIATION_CELL_KEY) for meta in metas}
+            if None in sizes:
+                raise KeyError(_missing('association cell size'))
+            if len(sizes) > 1:
+                raise ValueError(f'the association cell sizes of a batch '
+                                 f'differ: {sorted(sizes)}')
+            cell_size, = sizes
         return cls(
             labels=stack(LABELS_KEY, 'superpixel labels')
             if need_labels else None,
             association=stack(ASSOCIATION_KEY, 'superpixel association')
-            if need_association else None)
+            if need_association else None, cell_size=cell_size)
 
     @classmethod
     def cat(cls, batches: List['SuperpixelBatch']) -> 'SuperpixelBatch':
@@ -82,7 +95,12 @@ class SuperpixelBatch:
             parts = [getattr(b, name) for b in batches]
             return None if parts[0] is None else torch.cat(parts)
 
-        return cls(labels=join('labels'), association=join('association'))
+        sizes = {b.cell_size for b in batches}
+        if len(sizes) > 1:
+            raise ValueError(f'cannot join associations on cells of '
+                             f'different sizes {sorted(sizes)}')
+        return cls(labels=join('labels'), association=join('association'),
+                   cell_size=batches[0].cell_size)
 
     def __len__(self) -> int:
         present = self.labels if self.labels is not None else self.association
@@ -105,4 +123,5 @@ class SuperpixelBatch:
                 self.association.device),
                                       self.association.roll(-1, 0),
                                       self.association)
-        return SuperpixelBatch(labels=labels, association=association)
+        return SuperpixelBatch(labels=labels, association=association,
+                               cell_size=self.cell_size)
