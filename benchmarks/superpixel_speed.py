@@ -119,8 +119,11 @@ def training_rows(iterations):
                           torch.arange(208) // 26).expand(batch, -1, -1)
                 MessageHub.get_current_instance().update_info('iter', 10**9)
 
-                samples = [SegDataSample(gt_sem_seg=PixelData(
-                    data=label[None])) for label in labels]
+                # aux_img: CDS's auxiliary modality (others ignore it)
+                samples = [SegDataSample(
+                    gt_sem_seg=PixelData(data=label[None]),
+                    aux_img=PixelData(data=torch.randn(3, 208, 208)))
+                           for label in labels]
 
                 def step():  # the training path: autocast, channels-last
                     losses = model.loss(x, samples)

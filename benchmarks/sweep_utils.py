@@ -17,8 +17,9 @@ SUPERPIXEL_CONFIGS = {
     'AINet': 'configs/ainet/ainet_1xb16-4k_bsds500-208x208.py',
     'SCN+SSN': 'configs/ssn/ssn_scn_1xb16-4k_bsds500-208x208.py',
     'AINet+SSN': 'configs/ssn/ssn_ainet_1xb16-4k_bsds500-208x208.py',
+    'CDS': 'configs/cds/cds_1xb16-4k_bsds500-208x208.py',
 }
-#: The same four models per training recipe: AINet's (Adam 8e-5, step
+#: The same models per training recipe: AINet's (Adam 8e-5, step
 #: decay; the configs above) and the default model's (Adam 4e-4, 5% warm-up,
 #: cosine decay).
 SUPERPIXEL_RECIPES = {

@@ -1,5 +1,5 @@
-# The shipped default superpixel model (init_superpixel_model() with no
-# arguments): AINet trained with mmsuperpix on BSDS500 train, see README.
+# The shipped AINet model ('ainet'; the default is ssn_scn_bsds500.py):
+# AINet trained with mmsuperpix on BSDS500 train, see README.
 # Inference-only and self-contained (this folder is installed with the
 # package); training configs live in configs/ainet/.
 default_scope = 'mmseg'

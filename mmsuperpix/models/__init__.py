@@ -1,6 +1,6 @@
 from .backbones import *  # noqa: F401,F403
 from .data_preprocessors import *  # noqa: F401,F403
-from .density import *  # noqa: F401,F403
+from .estimators import *  # noqa: F401,F403
 from .heads import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .perturbations import *  # noqa: F401,F403

@@ -5,7 +5,8 @@ exports the EMA teacher of a semi-supervised run as a plain mmseg
 segmentor), with DDFP's auxiliary BatchNorms removed and the main ones
 renamed to the plain layout, optionally as float16 (half the size; cast
 back to float32 when loaded). The optimizer, runner state and everything
-outside the submodule (the student, the flow) are dropped.
+outside the submodule (the student, the flow) are dropped, and so is every
+submodule named by ``--drop`` (the training-only parts of CDS).
 
 Examples:
     python tools/model_converters/export_checkpoint.py \
@@ -13,6 +14,9 @@ Examples:
     python tools/model_converters/export_checkpoint.py \
         work_dirs/ainet/iter_4000.pth mmsuperpix/model_zoo/ainet_bsds500.pth \
         --fp16
+    python tools/model_converters/export_checkpoint.py \
+        work_dirs/cds/iter_4000.pth cds_bsds500.pth --fp16 \
+        --drop aux_embedder estimator
 """
 import argparse
 import os.path as osp
@@ -33,6 +37,10 @@ def parse_args():
     parser.add_argument(
         '--submodule', default=None,
         help='keep only this submodule, e.g. teacher or student')
+    parser.add_argument(
+        '--drop', nargs='+', default=[], metavar='SUBMODULE',
+        help='leave out these submodules (training-only parts, e.g. '
+        "CDS's aux_embedder and estimator)")
     parser.add_argument('--fp16', action='store_true',
                         help='store floating-point weights as float16')
     add_unsafe_checkpoint_argument(parser, 'the checkpoint')
@@ -56,6 +64,13 @@ def main():
         if not state:
             sys.exit(f'error: no weights under {prefix!r} in '
                      f'{args.checkpoint!r}')
+    for name in args.drop:
+        prefix = name.rstrip('.') + '.'
+        kept = {k: v for k, v in state.items() if not k.startswith(prefix)}
+        if len(kept) == len(state):
+            sys.exit(f'error: --drop {name}: no weights under {prefix!r} in '
+                     f'{args.checkpoint!r}')
+        state = kept
     state = strip_auxiliary_bn(state)
     if args.fp16:
         state = {k: v.half() if v.is_floating_point() else v

@@ -1,5 +1,6 @@
 from .formatting import PackSuperpixelInputs
 from .generate_superpixels import GenerateSuperpixels
+from .gradient_modality import GradientModality
 from .load_checked_image import LoadCheckedImageFromFile
 from .loading import LoadSuperpixelAnnotations
 from .load_superpixels import LoadSuperpixels
@@ -10,7 +11,8 @@ from .random_relative_resize import RandomRelativeResize
 from .strong_augment import StrongPhotometricAugment
 
 __all__ = [
-    'GenerateSuperpixels', 'LoadCheckedImageFromFile', 'LoadSuperpixels', 'LoadSuperpixelAnnotations', 'LoadUnlabeledValidity', 'MultiBranch',
-    'PackSuperpixelInputs', 'PatchJitter', 'RandomRelativeResize',
+    'GenerateSuperpixels', 'GradientModality', 'LoadCheckedImageFromFile',
+    'LoadSuperpixels', 'LoadSuperpixelAnnotations', 'LoadUnlabeledValidity',
+    'MultiBranch', 'PackSuperpixelInputs', 'PatchJitter', 'RandomRelativeResize',
     'StrongPhotometricAugment'
 ]

@@ -46,12 +46,16 @@ class PackSuperpixelInputs(PackSegInputs):
       ``Pad`` wrote; real ids skip it) turned into -1 (no superpixel).
       mmcv's ``Pad`` pads only ``gt_seg_map``, so a map smaller than the
       padded image is padded here at the bottom/right with -1, as ``Pad``
-      pads the image.
+      pads the image;
+    - ``results['aux_img']`` (H, W, C) float (an auxiliary modality such as
+      :class:`GradientModality`'s) -> ``data_sample.aux_img = PixelData(
+      data=(C, H, W) float32 tensor)``.
 
     Required Keys:
 
     - img, gt_seg_map (optional), gt_annotations (optional),
-      superpixels (optional), the ``meta_keys`` present
+      superpixels (optional), aux_img (optional), the ``meta_keys``
+      present
 
     Added Keys:
 
@@ -97,4 +101,8 @@ class PackSuperpixelInputs(PackSegInputs):
             superpixels[superpixels == PAD_ID] = NO_SUPERPIXEL
             superpixels = _pad_to(superpixels, results['img'].shape[:2])
             sample.gt_superpixels = PixelData(data=to_tensor(superpixels))
+        if results.get('aux_img') is not None:
+            aux = np.ascontiguousarray(
+                results['aux_img'].transpose(2, 0, 1), np.float32)
+            sample.aux_img = PixelData(data=to_tensor(aux))
         return packed

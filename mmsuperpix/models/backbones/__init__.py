@@ -1,4 +1,10 @@
 from .ainet_encoder_decoder import AINetEncoderDecoder
+from .cds_decoder import CDSDecoder
+from .cds_embedder import CDSEmbedder
+from .cds_encoder_decoder import CDSEncoderDecoder
 from .scn_encoder_decoder import SCNEncoderDecoder
 
-__all__ = ['AINetEncoderDecoder', 'SCNEncoderDecoder']
+__all__ = [
+    'AINetEncoderDecoder', 'CDSDecoder', 'CDSEmbedder', 'CDSEncoderDecoder',
+    'SCNEncoderDecoder'
+]

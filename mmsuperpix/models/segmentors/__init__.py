@@ -1,6 +1,7 @@
+from .cds_segmentor import CDSSegmentor
 from .semi_supervised_segmentor import SemiSupervisedSegmentor
 from .superpixel_segmentor import SuperpixelSegmentor
 from .teacher_student_base import TeacherStudentBase
 
-__all__ = ['SemiSupervisedSegmentor', 'SuperpixelSegmentor',
+__all__ = ['CDSSegmentor', 'SemiSupervisedSegmentor', 'SuperpixelSegmentor',
            'TeacherStudentBase']

@@ -1,5 +1,6 @@
 from .association_implantation import AssociationImplantation
 from .auxiliary_estimator import AuxiliaryEstimator
+from .content_selective_gate import ContentSelectiveGate
 from .cutmix import cutmix, cutmix_boxes
 from .dual_batch_norm import (DualBatchNorm, auxiliary_bn, convert_to_dual_bn,
                               strip_auxiliary_bn)
@@ -7,7 +8,8 @@ from .local_context_attention import LocalContextAttention
 from .superpixel_batch import SuperpixelBatch
 
 __all__ = [
-    'AssociationImplantation', 'AuxiliaryEstimator', 'DualBatchNorm',
+    'AssociationImplantation', 'AuxiliaryEstimator', 'ContentSelectiveGate',
+    'DualBatchNorm',
     'LocalContextAttention', 'SuperpixelBatch', 'auxiliary_bn',
     'convert_to_dual_bn', 'cutmix', 'cutmix_boxes', 'strip_auxiliary_bn'
 ]
