@@ -1,4 +1,5 @@
-"""Superpixel quality on BSDS500 val: the shipped default model next to
+"""Superpixel quality on BSDS500 val (or any VOC-layout set of label
+maps, --dataset voc): the shipped default model next to
 every classic method the project ships, at equal *actual* superpixel
 counts, with the targets checked.
 
@@ -12,6 +13,8 @@ to --out-dir.
 
 Example:
     python benchmarks/superpixel_quality.py --data-root data/BSDS500
+    python benchmarks/superpixel_quality.py --dataset voc \
+        --data-root data/VOC2012 --counts 100 200 400 600 800 1200
     python benchmarks/superpixel_quality.py --methods default ainet \
         opencv_slic --model scn=configs/scn/x.py:work_dirs/scn/iter_4000.pth
 """
@@ -25,7 +28,8 @@ import cv2
 import numpy as np
 import torch
 
-from mmsuperpix.evaluation import benchmark_method, bsds500_samples
+from mmsuperpix.evaluation import (benchmark_method, bsds500_samples,
+                                   voc_samples)
 from mmsuperpix.superpixels import (CLASSIC_METHODS, METHOD_NAMES,
                                     LearnedSuperpixels,
                                     build_superpixel_method)
@@ -87,13 +91,21 @@ def build_method(spec):
         spec, build_superpixel_method(spec))
 
 
+def load_samples(dataset, data_root, split, limit):
+    """BSDS500 (``split``, all annotators) or a VOC-layout set of label
+    maps (each class region a segment; ``split`` names the label folder)."""
+    if dataset == 'voc':
+        return voc_samples(data_root, split, limit=limit)
+    return bsds500_samples(data_root, split, limit)
+
+
 def score(job):
     """One method's rows (run in a worker with ``--jobs``)."""
-    spec, data_root, split, limit, counts, threads = job
+    spec, dataset, data_root, split, limit, counts, threads = job
     torch.set_num_threads(threads)
     cv2.setNumThreads(threads)
     name, method = build_method(spec)
-    samples = bsds500_samples(data_root, split, limit)
+    samples = load_samples(dataset, data_root, split, limit)
     print(f'== {name}', flush=True)
     return name, benchmark_method(method, samples, counts, progress=False)
 
@@ -103,7 +115,8 @@ def load_reused(path, names, args):
     this run's counts and image count."""
     with open(path) as f:
         earlier = json.load(f)
-    n_images = len(bsds500_samples(args.data_root, args.split, args.limit))
+    n_images = len(load_samples(args.dataset, args.data_root, args.split,
+                                args.limit))
     reused = {}
     for name in names:
         if name not in earlier:
@@ -125,7 +138,14 @@ def load_reused(path, names, args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--data-root', default=osp.join(REPO, 'data/BSDS500'))
-    parser.add_argument('--split', default='val')
+    parser.add_argument('--dataset', choices=('bsds500', 'voc'),
+                        default='bsds500',
+                        help='voc: JPEGImages/ + SegmentationClassAug/ '
+                        'label maps under --data-root')
+    parser.add_argument('--split', default=None,
+                        help="BSDS500's split (default val), or the label "
+                        'folder with --dataset voc (default '
+                        'SegmentationClassAug)')
     parser.add_argument('--methods', nargs='+', choices=METHOD_NAMES,
                         default=['default', *CLASSIC_METHODS],
                         help='methods by name; the first is the candidate')
@@ -152,10 +172,13 @@ def main():
                         'Rows depend only on the code and the data: reuse '
                         'a run of the same split, images and counts')
     args = parser.parse_args()
+    args.split = args.split or ('val' if args.dataset == 'bsds500' else
+                                'SegmentationClassAug')
     specs = [*args.methods, *args.model]
     reused = load_reused(args.reuse, specs[1:], args) if args.reuse else {}
-    jobs = [(spec, args.data_root, args.split, args.limit, args.counts,
-             args.threads) for spec in specs if spec not in reused]
+    jobs = [(spec, args.dataset, args.data_root, args.split, args.limit,
+             args.counts, args.threads) for spec in specs
+            if spec not in reused]
     if args.jobs > 1:
         slow_first = sorted(jobs, key=lambda job: job[0] not in SLOWEST)
         with multiprocessing.get_context('spawn').Pool(args.jobs) as pool:
@@ -165,7 +188,8 @@ def main():
     done.update(reused)
     rows = {spec.partition('=')[0]: done[spec.partition('=')[0]]
             for spec in specs}
-    samples = bsds500_samples(args.data_root, args.split, args.limit)
+    samples = load_samples(args.dataset, args.data_root, args.split,
+                           args.limit)
     candidate = next(iter(rows))
     os.makedirs(args.out_dir, exist_ok=True)
     with open(osp.join(args.out_dir, 'results.json'), 'w') as f:
@@ -175,7 +199,9 @@ def main():
     counts = np.array(args.compare_at, dtype=float)
     table = {(m, k): at_counts(r, k, counts) for m, r in rows.items()
              for k in ('asa', 'br', 'bp', 'co')}
-    print(f'\nBSDS500 {args.split} ({len(samples)} images, all annotators), '
+    source = f'BSDS500 {args.split}' if args.dataset == 'bsds500' else \
+        f'{osp.join(args.data_root, args.split)} (label maps)'
+    print(f'\n{source} ({len(samples)} images, all annotators), '
           'metrics at equal actual superpixel counts')
     print('metric  method                ' + ''.join(
         f'{int(c):>8d}' for c in counts))

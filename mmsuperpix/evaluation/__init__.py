@@ -2,11 +2,12 @@ from .functional import (METRIC_KEYS, boundary_map, default_tolerance,
                          superpixel_metrics)
 from .metrics import BoundaryIoUMetric, SuperpixelMetric
 from .superpixel_benchmark import (ROW_KEYS, SampleList, benchmark_method,
-                                   bsds500_samples, nyuv2_samples)
+                                   bsds500_samples, nyuv2_samples,
+                                   voc_samples)
 
 __all__ = [
     'BoundaryIoUMetric', 'METRIC_KEYS', 'ROW_KEYS', 'SampleList',
     'SuperpixelMetric', 'benchmark_method', 'boundary_map',
     'bsds500_samples', 'default_tolerance', 'nyuv2_samples',
-    'superpixel_metrics'
+    'superpixel_metrics', 'voc_samples'
 ]

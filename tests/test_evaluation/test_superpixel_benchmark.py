@@ -8,7 +8,7 @@ import pytest
 from conftest import shared_path
 from mmsuperpix.evaluation import (ROW_KEYS, benchmark_method,
                                    bsds500_samples, nyuv2_samples,
-                                   superpixel_metrics)
+                                   superpixel_metrics, voc_samples)
 from mmsuperpix.visualization import plot_benchmark_curves
 
 H, W = 24, 32
@@ -135,6 +135,32 @@ def test_nyuv2_samples(tmp_path):
     assert len(nyuv2_samples(str(tmp_path), limit=2)) == 2
     with pytest.raises(ValueError, match='limit'):
         nyuv2_samples(str(tmp_path), limit=0)
+
+
+def test_voc_samples_fill_void_bands(tmp_path):
+    for folder in ('JPEGImages', 'SegmentationClassAug'):
+        (tmp_path / folder).mkdir()
+    labels = np.zeros((H, W), np.uint8)
+    labels[:, W // 2:] = 15  # two classes, split by a 2-px void band
+    labels[:, W // 2 - 1:W // 2 + 1] = 255
+    for stem in ('b', 'a'):
+        cv2.imwrite(str(tmp_path / 'JPEGImages' / f'{stem}.jpg'),
+                    np.full((H, W, 3), 90, np.uint8))
+        cv2.imwrite(str(tmp_path / 'SegmentationClassAug' / f'{stem}.png'),
+                    labels)
+    samples = voc_samples(str(tmp_path))
+    assert [name for name, _, _ in samples] == ['a', 'b']
+    _, image, gt = samples[0]
+    assert image.shape == (H, W, 3) and gt.shape == (1, H, W)
+    # the void band goes to its nearest class: one boundary, where it was
+    expected = (np.arange(W) >= W // 2).astype(np.int32)
+    assert (gt[0] == expected[None]).all()
+    assert len(voc_samples(str(tmp_path), limit=1)) == 1
+    (tmp_path / 'SegmentationClassAug' / 'a.png').write_bytes(b'broken')
+    with pytest.raises(ValueError, match="label map .*a.png"):
+        voc_samples(str(tmp_path))[0]
+    with pytest.raises(FileNotFoundError, match='Pascal VOC layout'):
+        voc_samples(str(tmp_path), 'SegmentationObject')
 
 
 def test_bsds500_samples():
