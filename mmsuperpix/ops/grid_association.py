@@ -17,13 +17,12 @@ from typing import Tuple
 import torch
 import torch.nn.functional as F
 
+from .superpixel_pool import compact_superpixel_ids
+
 #: (dy, dx) cell offsets of the 9 association channels: TL, T, TR, L, C, R,
 #: BL, B, BR.
 NEIGHBOURS: Tuple[Tuple[int, int], ...] = tuple(
     (dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
-#: Label ids below this are histogram slots as they are (ground-truth
-#: segment ids are small); others are renumbered by a sort.
-_MAX_DIRECT_LABEL = 4096
 
 
 def check_association(assoc: torch.Tensor, cell_size: int) -> Tuple[int, int]:
@@ -244,12 +243,9 @@ def label_reconstruction_probability(labels: torch.Tensor,
     h, w = check_association(assoc, cell_size)
     _check_pixel_map('labels', labels, assoc)
     num = assoc.shape[0]
-    low, high = (int(v) for v in torch.aminmax(labels))
-    if low >= 0 and high < _MAX_DIRECT_LABEL:  # ids as slots: no sort
-        compact, n_labels = labels.long(), high + 1
-    else:
-        _, compact = torch.unique(labels, return_inverse=True)
-        n_labels = int(compact.max()) + 1
+    # small ids are their own slots (no sort); negative ids share slot K
+    compact, n_labels = compact_superpixel_ids(labels)
+    compact, n_labels = compact.view(labels.shape), n_labels + 1
     index, valid = neighbour_cell_index(*assoc.shape[-2:], cell_size,
                                         assoc.device)
     n_cells = h * w + 1  # one extra "outside" cell per image, discarded
