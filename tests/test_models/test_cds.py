@@ -157,3 +157,24 @@ def test_needs_a_gated_backbone():
     with pytest.raises(TypeError, match='CDSEncoderDecoder'):
         MODELS.build(dict(type='CDSSegmentor',
                           backbone=dict(type='SCNEncoderDecoder')))
+
+
+def test_the_clustering_head_composes_with_the_cds_backbone():
+    init_default_scope('mmseg')
+    torch.manual_seed(0)
+    model = MODELS.build(dict(
+        type='SuperpixelSegmentor',
+        data_preprocessor=dict(type='SegDataPreProcessor',
+                               mean=[104.8, 110.2, 114.8],
+                               std=[255.0, 255.0, 255.0], bgr_to_rgb=True),
+        backbone=dict(type='CDSEncoderDecoder',
+                      embedder=dict(type='CDSEmbedder', channels=8,
+                                    out_channels=8), channels=8),
+        decode_head=dict(type='DifferentiableSLICHead', in_channels=8,
+                         embed_channels=4)))
+    model.init_weights()
+    labels, assoc = model.eval().predict_superpixel_batch(
+        torch.randn(1, 3, 30, 45), 12)
+    assert labels.shape == (1, 30, 45) and assoc.shape[1] == 9
+    assert model.train().loss(torch.randn(2, 3, 32, 32),
+                              samples(aux=False))['loss_sem'] > 0
