@@ -28,8 +28,8 @@ param_scheduler = [
     dict(type='PolyLR', power=0.9, eta_min=0.0, begin=0,
          end='${max_iters}', by_epoch=False)
 ]
-train_cfg = dict(max_iters='${max_iters}', val_interval=5000)
-default_hooks = dict(checkpoint=dict(interval=5000))
+train_cfg = dict(max_iters='${max_iters}', val_interval='${max_iters*0.1}')
+default_hooks = dict(checkpoint=dict(interval='${max_iters*0.1}'))
 custom_hooks = [
     dict(type='MetricCurvesHook'),
     dict(type='AuxiliaryEstimatorHook', final_lr_ratio=1.0)
