@@ -102,22 +102,29 @@ def test_gradient_modality_on_a_step_image():
         GradientModality(mean=(0, 0))
 
 
-def cds_model():
+def small_model(**cfg):
+    """A CDS-backbone model with 8 channels (the given segmentor type and
+    head)."""
     init_default_scope('mmseg')
     torch.manual_seed(0)
     model = MODELS.build(dict(
-        type='CDSSegmentor',
         data_preprocessor=dict(type='SegDataPreProcessor',
                                mean=[104.8, 110.2, 114.8],
                                std=[255.0, 255.0, 255.0], bgr_to_rgb=True),
         backbone=dict(type='CDSEncoderDecoder',
                       embedder=dict(type='CDSEmbedder', channels=8,
                                     out_channels=8), channels=8),
-        decode_head=dict(type='AssociationHead', in_channels=8),
-        aux_embedder=dict(type='CDSEmbedder', channels=8, out_channels=8),
-        estimator=dict(type='CLUBEstimator', x_dim=8, y_dim=8)))
+        **cfg))
     model.init_weights()
     return model
+
+
+def cds_model():
+    return small_model(
+        type='CDSSegmentor',
+        decode_head=dict(type='AssociationHead', in_channels=8),
+        aux_embedder=dict(type='CDSEmbedder', channels=8, out_channels=8),
+        estimator=dict(type='CLUBEstimator', x_dim=8, y_dim=8))
 
 
 def samples(aux=True):
@@ -160,19 +167,10 @@ def test_needs_a_gated_backbone():
 
 
 def test_the_clustering_head_composes_with_the_cds_backbone():
-    init_default_scope('mmseg')
-    torch.manual_seed(0)
-    model = MODELS.build(dict(
+    model = small_model(
         type='SuperpixelSegmentor',
-        data_preprocessor=dict(type='SegDataPreProcessor',
-                               mean=[104.8, 110.2, 114.8],
-                               std=[255.0, 255.0, 255.0], bgr_to_rgb=True),
-        backbone=dict(type='CDSEncoderDecoder',
-                      embedder=dict(type='CDSEmbedder', channels=8,
-                                    out_channels=8), channels=8),
         decode_head=dict(type='DifferentiableSLICHead', in_channels=8,
-                         embed_channels=4)))
-    model.init_weights()
+                         embed_channels=4))
     labels, assoc = model.eval().predict_superpixel_batch(
         torch.randn(1, 3, 30, 45), 12)
     assert labels.shape == (1, 30, 45) and assoc.shape[1] == 9
