@@ -137,35 +137,32 @@ class DifferentiableSLICHead(nn.Module):
             columns[None, :], rows[:, None]))[None]  # (1, 2, H', W')
         valid = F.pad(images.new_ones(num, 1, height, width), pad)
         weights = cell_blocks(valid, cell_size)
-        pixels = self._blocks(
-            inputs, lab, positions.expand(num, -1, -1, -1),
-            shift.repeat_interleave(h * w, 0)[:, :, None], cell_size)
+        offset = shift.repeat_interleave(h * w, 0)[:, :, None]  # (B, E, 1)
+        pixels = self._features(
+            *(cell_blocks(x, cell_size) for x in
+              (inputs, lab, positions.expand(num, -1, -1, -1))), offset)
         samples = None
         if sample_stride > 1:
             # validity-weighted bin sums (inputs and lab are 0 on the
             # padding), divided by the bins' weights
             sample_weights = cell_samples(valid, cell_size, sample_stride)
-            side = math.isqrt(sample_weights.shape[2])
-            sums = self._blocks(
-                *(F.adaptive_avg_pool2d(x, (h * side, w * side))
+            sums = self._features(
+                *(cell_samples(x, cell_size, sample_stride)
                   for x in (inputs, lab, positions * valid)),
-                shift.repeat_interleave(h * w, 0)[:, :, None] *
-                sample_weights, side)
+                offset * sample_weights)
             samples = (sums / sample_weights.clamp_min(1e-12),
                        sample_weights)
         return pixels, weights, (num, h, w), samples
 
-    def _blocks(self, inputs: torch.Tensor, lab: torch.Tensor,
-                positions: torch.Tensor, offset: torch.Tensor,
-                size: int) -> torch.Tensor:
-        """``[P x + offset, Lab, XY]`` ``(N * h * w, E + 5, size^2)``
-        float32 of maps ``(N, C | 3 | 2, h * size, w * size)``."""
-        x = cell_blocks(inputs, size)
+    def _features(self, inputs: torch.Tensor, lab: torch.Tensor,
+                  positions: torch.Tensor,
+                  offset: torch.Tensor) -> torch.Tensor:
+        """``[P x + offset, Lab, XY]`` ``(B, E + 5, M)`` float32 of blocks
+        ``(B, C | 3 | 2, M)``."""
         weight = self.projection.weight.flatten(1)  # (E, C)
-        embedding = torch.baddbmm(offset,
-                                  weight.expand(x.shape[0], -1, -1), x)
-        return torch.cat([embedding.float(), cell_blocks(lab, size),
-                          cell_blocks(positions, size)], 1)
+        embedding = torch.baddbmm(
+            offset, weight.expand(inputs.shape[0], -1, -1), inputs)
+        return torch.cat([embedding.float(), lab, positions], 1)
 
     def forward(self, feats: Dict[str, torch.Tensor], images: torch.Tensor,
                 cell_size: int) -> torch.Tensor:
