@@ -31,8 +31,8 @@ import torch
 from mmsuperpix.evaluation import (benchmark_method, bsds500_samples,
                                    voc_samples)
 from mmsuperpix.superpixels import (CLASSIC_METHODS, METHOD_NAMES,
-                                    LearnedSuperpixels,
-                                    build_superpixel_method)
+                                    build_superpixel_method,
+                                    method_from_config)
 from mmsuperpix.visualization import (draw_superpixel_boundaries,
                                       plot_benchmark_curves)
 
@@ -75,14 +75,15 @@ def comparison_figure(samples, title, method, out_file, index=5, n=400):
 
 
 def parse_model(spec):
-    """``NAME=CONFIG[:CHECKPOINT]`` -> (name, LearnedSuperpixels)."""
+    """``NAME=CONFIG[:CHECKPOINT]`` -> (name, method): a trained network
+    or a ``superpixel_method`` config (a per-image optimiser)."""
     name, sep, rest = spec.partition('=')
     config, _, checkpoint = rest.partition(':')
     if not sep or not osp.isfile(config) or (checkpoint and
                                              not osp.isfile(checkpoint)):
         raise SystemExit(f'--model {spec!r}: expected NAME=CONFIG[:CKPT] '
                          'with existing files')
-    return name, LearnedSuperpixels(config, checkpoint or None)
+    return name, method_from_config(config, checkpoint or None)
 
 
 def build_method(spec):
@@ -151,7 +152,8 @@ def main():
                         help='methods by name; the first is the candidate')
     parser.add_argument('--model', action='append', default=[],
                         metavar='NAME=CONFIG[:CKPT]',
-                        help='also a trained model (after --methods)')
+                        help='also a trained model or a superpixel_method '
+                        'config (after --methods)')
     parser.add_argument('--counts', type=int, nargs='+',
                         default=[100, 150, 200, 300, 400, 600, 800, 1000,
                                  1200, 1400])

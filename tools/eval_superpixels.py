@@ -28,9 +28,14 @@ import torch
 from mmsuperpix.evaluation import (ROW_KEYS, benchmark_method,
                                    bsds500_samples, nyuv2_samples)
 from mmsuperpix.superpixels import (CLASSIC_METHODS, DEFAULT_METHOD,
-                                    METHOD_NAMES,
+                                    METHOD_NAMES, PER_IMAGE_METHODS,
                                     LearnedSuperpixels,
-                                    build_superpixel_method)
+                                    build_superpixel_method,
+                                    method_from_config)
+
+#: The methods run when --methods is not given: every named one except
+#: the per-image optimisers (minutes to hours per image on a CPU).
+DEFAULT_METHODS = [n for n in METHOD_NAMES if n not in PER_IMAGE_METHODS]
 from mmsuperpix.utils import add_unsafe_checkpoint_argument
 from mmsuperpix.visualization import (draw_superpixel_boundaries,
                                       plot_benchmark_curves)
@@ -57,13 +62,15 @@ def parse_args():
     parser.add_argument('--ann-file', help='nyuv2 only: index list such as '
                         'nyuv2_test_subset.txt (default: every image)')
     parser.add_argument(
-        '--methods', nargs='+', default=list(METHOD_NAMES),
+        '--methods', nargs='+', default=DEFAULT_METHODS,
         metavar='METHOD',
         help=f'superpixel methods: names from {list(METHOD_NAMES)} '
-        '("default" is the shipped learned model) or trained models as '
-        'NAME=CONFIG[:CHECKPOINT] (CONFIG "default" is the shipped '
-        "model's config; without CHECKPOINT the weights are random). "
-        'Default: every named method')
+        '("default" is the shipped learned model) or configs as '
+        'NAME=CONFIG[:CHECKPOINT]: a trained model (CONFIG "default" is the '
+        "shipped model's config; without CHECKPOINT the weights are "
+        'random) or a superpixel_method config such as '
+        'mmsuperpix/model_zoo/eliasof_icip2022.py. '
+        'Default: every named method but the per-image optimisers')
     parser.add_argument('--counts', nargs='+', type=int,
                         default=[200, 400, 600, 800, 1000, 1200])
     parser.add_argument('--limit', type=int, help='first N images only')
@@ -141,16 +148,21 @@ def build_methods(args):
     methods = {}
     for name, model in args.method_specs:
         if model is None:  # a classic algorithm or a shipped model's name
-            methods[name] = (build_superpixel_method(name), dict(
-                kind='classic' if name in CLASSIC_METHODS else 'learned',
-                algorithm=name))
+            kind = 'classic' if name in CLASSIC_METHODS else \
+                'per-image' if name in PER_IMAGE_METHODS else 'learned'
+            methods[name] = (build_superpixel_method(name),
+                             dict(kind=kind, algorithm=name))
             continue
         config, checkpoint = model
-        method = LearnedSuperpixels(
-            config, checkpoint, device=args.device,
-            allow_unsafe_checkpoint=args.allow_unsafe_checkpoint).load()
+        options = dict(device=args.device,
+                       allow_unsafe_checkpoint=args.allow_unsafe_checkpoint)
+        method = (LearnedSuperpixels(None, checkpoint, **options)
+                  if config is None else method_from_config(
+                      config, checkpoint, **options)).load()
+        kind = 'learned' if isinstance(method, LearnedSuperpixels) else \
+            'per-image'
         methods[name] = (method, dict(
-            kind='learned', config=config or 'default',
+            kind=kind, config=config or 'default',
             checkpoint=checkpoint or (None if config else 'default')))
     return methods
 

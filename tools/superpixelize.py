@@ -1,6 +1,6 @@
 """Superpixels of an image or a folder of images with any superpixel method
-(the shipped learned model by default, another trained model, or a classic
-algorithm).
+(the shipped learned model by default, another trained model, a per-image
+optimiser such as Eliasof et al.'s or RIM, or a classic algorithm).
 
 Writes, per image, ``<stem>_labels.png`` (16-bit label map, ids 0..K-1; with
 ``--format npy`` ``<stem>_labels.npy``, int32) and ``<stem>_overlay.png``
@@ -18,6 +18,12 @@ Example:
     python tools/superpixelize.py data/BSDS500/images/val --out-dir out \
         --config configs/ainet/<config>.py --checkpoint <ckpt>.pth
     python tools/superpixelize.py demo.jpg --method opencv_slic --out-dir out
+    python tools/superpixelize.py data/BSDS500/images/val --out-dir out \
+        --config mmsuperpix/model_zoo/eliasof_icip2022.py \
+        --cfg-options superpixel_method.num_iters=100
+
+Per-image optimisers get the images in lists of their ``batch_size``
+(same-sized images optimised together).
 """
 import argparse
 import os
@@ -30,13 +36,14 @@ from typing import Dict, List
 import cv2
 import numpy as np
 import torch
+from mmengine.config import DictAction
 from mmengine.utils import ProgressBar
 
-from mmsuperpix.apis import superpixelize, to_bgr_uint8
+from mmsuperpix.apis import to_bgr_uint8
 from mmsuperpix.superpixels import (DEFAULT_METHOD, METHOD_NAMES,
                                     LearnedSuperpixels, SuperpixelMethod,
                                     build_superpixel_method,
-                                    check_n_segments)
+                                    check_n_segments, method_from_config)
 from mmsuperpix.utils import add_unsafe_checkpoint_argument
 from mmsuperpix.visualization import draw_superpixel_boundaries
 
@@ -70,9 +77,16 @@ def parse_args() -> argparse.Namespace:
         "arrays (LoadSuperpixels(suffix='_labels.npy') reads them)")
     parser.add_argument(
         '--method', default=DEFAULT_METHOD, choices=METHOD_NAMES,
-        help='the shipped learned model (default) or a classic algorithm')
+        help='the shipped learned model (default), another shipped model, '
+        'a per-image optimiser (eliasof, rim) or a classic algorithm')
     parser.add_argument(
-        '--config', help='a learned model config (instead of --method)')
+        '--config', help='instead of --method: a learned model config, or '
+        'a config with a superpixel_method (e.g. '
+        'mmsuperpix/model_zoo/eliasof_icip2022.py)')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction, default={},
+        help='overrides of a superpixel_method config, e.g. '
+        'superpixel_method.num_iters=100')
     parser.add_argument('--checkpoint', help='weights for --config (or for '
                         'the default model\'s config)')
     add_unsafe_checkpoint_argument(parser, '--checkpoint')
@@ -83,6 +97,8 @@ def parse_args() -> argparse.Namespace:
     if (args.config or args.checkpoint) and args.method != DEFAULT_METHOD:
         parser.error(f'--config/--checkpoint load a learned model; they do '
                      f'not apply to --method {args.method}')
+    if args.cfg_options and not args.config:
+        parser.error('--cfg-options change a --config; pass one')
     if args.format == 'png' and args.n_segments > PNG_MAX_ID + 1:
         parser.error(
             f'--n-segments {args.n_segments} gives superpixel ids above '
@@ -166,13 +182,38 @@ def write_outputs(prefix: str, image: np.ndarray, labels: np.ndarray,
 
 def build_method(args: argparse.Namespace) -> SuperpixelMethod:
     """The method the arguments ask for, its weights loaded."""
-    if args.method == DEFAULT_METHOD:
+    if args.config:
+        method = method_from_config(
+            args.config, args.checkpoint, args.cfg_options,
+            device=args.device,
+            allow_unsafe_checkpoint=args.allow_unsafe_checkpoint)
+    elif args.method == DEFAULT_METHOD:
         method = LearnedSuperpixels(
-            args.config, args.checkpoint, device=args.device,
+            None, args.checkpoint, device=args.device,
             allow_unsafe_checkpoint=args.allow_unsafe_checkpoint)
     else:
         method = build_superpixel_method(args.method)
     return method.load()
+
+
+def segment_chunk(method: SuperpixelMethod, loaded: Dict[str, np.ndarray],
+                  n_segments: int, failures: List):
+    """``(path, labels)`` of loaded images, segmented together; when that
+    fails, one by one, so that the failure is put on the right image."""
+    try:
+        return list(zip(loaded, method.segment_images(list(loaded.values()),
+                                                      n_segments)))
+    except (ValueError, TypeError) as e:
+        if len(loaded) == 1:
+            failures.append((next(iter(loaded)), str(e)))
+            return []
+    done = []
+    for path, image in loaded.items():
+        try:
+            done.append((path, method(image, n_segments)))
+        except (ValueError, TypeError) as e:
+            failures.append((path, str(e)))
+    return done
 
 
 def main():
@@ -189,18 +230,20 @@ def main():
         sys.exit(f'error: {e}')  # unsafe or mismatched checkpoints
     failures = []  # (image path, reason)
     bar = ProgressBar(len(images)) if len(images) > 1 else None
-    for path in images:
-        try:
-            image = to_bgr_uint8(path)
-            labels = superpixelize(method, image, args.n_segments)
-        except (ValueError, TypeError, FileNotFoundError) as e:
-            failures.append((path, str(e)))
-        else:
+    for start in range(0, len(images), method.batch_size):
+        loaded = {}  # path -> image
+        for path in images[start:start + method.batch_size]:
+            try:
+                loaded[path] = to_bgr_uint8(path)
+            except (ValueError, TypeError, FileNotFoundError) as e:
+                failures.append((path, str(e)))
+        for path, labels in segment_chunk(method, loaded, args.n_segments,
+                                          failures):
             problems = write_outputs(osp.join(args.out_dir, names[path]),
-                                     image, labels, args.format)
+                                     loaded[path], labels, args.format)
             failures += [(path, problem) for problem in problems]
         if bar is not None:
-            bar.update()
+            bar.update(min(method.batch_size, len(images) - start))
     done = len(images) - len({path for path, _ in failures})
     print(f'\n{done} of {len(images)} image(s) written to {args.out_dir}')
     if failures:

@@ -11,13 +11,14 @@ takes semantic label maps (VOC layout) as one annotation each.
 """
 import functools
 import io
+import itertools
 import os
 import os.path as osp
 import sys
 import time
 import warnings
 from collections.abc import Iterable, Sequence
-from typing import Callable, List, Optional, Tuple, Union
+from typing import Callable, Iterator, List, Optional, Tuple, Union
 
 import cv2
 import numpy as np
@@ -229,6 +230,28 @@ def _nanmean(values: List[float]) -> float:
         return float(np.nanmean(values))
 
 
+def _chunks(samples: Iterable, size: int) -> Iterator[List]:
+    """Lists of up to ``size`` consecutive samples."""
+    iterator = iter(samples)
+    while True:
+        chunk = list(itertools.islice(iterator, max(int(size), 1)))
+        if not chunk:
+            return
+        yield chunk
+
+
+def _segment_chunk(segment_fn: SegmentFn, chunk: List[Sample],
+                   count: int) -> List[np.ndarray]:
+    """Labels of a chunk of samples: at once through ``segment_images``
+    (a ``SuperpixelMethod``), else one image at a time."""
+    images = [image for _, image, _ in chunk]
+    if hasattr(segment_fn, 'segment_images'):
+        outputs = segment_fn.segment_images(images, count)
+    else:
+        outputs = [segment_fn(image, count) for image in images]
+    return [np.asarray(labels) for labels in outputs]
+
+
 def benchmark_method(segment_fn: SegmentFn,
                      samples: Iterable[Sample],
                      counts: Union[int, Sequence[int]],
@@ -239,7 +262,10 @@ def benchmark_method(segment_fn: SegmentFn,
     For every sample and count, ``segment_fn`` is timed (wall clock,
     milliseconds) and its labels are scored against each annotation.
     Samples are read once (images outer, counts inner), so a lazy
-    :class:`SampleList` or a generator is fine.
+    :class:`SampleList` or a generator is fine. A method that processes
+    several images at once (``batch_size > 1``, e.g. a per-image optimiser)
+    gets them in chunks through ``segment_images``; each image's time is
+    then its chunk's time over the chunk's size.
 
     Args:
         segment_fn (Callable): ``(image_bgr (H, W, 3) uint8, n) -> (H, W)
@@ -269,25 +295,27 @@ def benchmark_method(segment_fn: SegmentFn,
     per_pair = [{k: [] for k in PAIR_METRICS} for _ in counts]
     actual = [[] for _ in counts]
     millis = [[] for _ in counts]
-    for sample in samples:
-        name, image, gt = _check_sample(sample)
+    for chunk in _chunks(samples, getattr(segment_fn, 'batch_size', 1)):
+        chunk = [_check_sample(sample) for sample in chunk]
         for c, count in enumerate(counts):
             start = time.perf_counter()
-            labels = np.asarray(segment_fn(image, count))
-            millis[c].append(1000.0 * (time.perf_counter() - start))
-            if labels.shape != image.shape[:2]:
-                raise ValueError(
-                    f'segment_fn returned labels of shape {labels.shape} for '
-                    f'image {name!r} of size {image.shape[:2]}; it must '
-                    'return one (H, W) label map per image')
-            for annotation in gt:
-                scores = superpixel_metrics(labels, annotation, image,
-                                            tolerance)
-                for key in PAIR_METRICS:
-                    per_pair[c][key].append(scores[key])
-            actual[c].append(scores['n_superpixels'])
-            if bar is not None:
-                bar.update()
+            outputs = _segment_chunk(segment_fn, chunk, count)
+            seconds = (time.perf_counter() - start) / len(chunk)
+            for (name, image, gt), labels in zip(chunk, outputs):
+                millis[c].append(1000.0 * seconds)
+                if labels.shape != image.shape[:2]:
+                    raise ValueError(
+                        f'segment_fn returned labels of shape {labels.shape} '
+                        f'for image {name!r} of size {image.shape[:2]}; it '
+                        'must return one (H, W) label map per image')
+                for annotation in gt:
+                    scores = superpixel_metrics(labels, annotation, image,
+                                                tolerance)
+                    for key in PAIR_METRICS:
+                        per_pair[c][key].append(scores[key])
+                actual[c].append(scores['n_superpixels'])
+                if bar is not None:
+                    bar.update()
     if not actual[0]:
         raise ValueError('samples is empty: nothing to benchmark; check the '
                          'data root, split and limit')

@@ -1,5 +1,7 @@
 from .connectivity import connectivity_sizes, enforce_connectivity
 from .lab_colour import rgb_to_lab
+from .laplacian import laplacian_3x3
+from .soft_superpixel_image import soft_superpixel_image
 from .superpixel_pool import (compact_superpixel_ids, superpixel_mean,
                              superpixel_pool, superpixel_unpool)
 from .grid_association import (NEIGHBOURS, association_to_labels,
@@ -14,9 +16,9 @@ __all__ = [
     'NEIGHBOURS', 'association_to_labels', 'cell_blocks',
     'check_association', 'from_cell_blocks',
     'connectivity_sizes', 'enforce_connectivity',
-    'label_reconstruction_probability', 'neighbour_cell_index',
+    'label_reconstruction_probability', 'laplacian_3x3', 'neighbour_cell_index',
     'cell_samples', 'grid_soft_kmeans',
     'pool_by_association', 'unpool_by_association', 'compact_superpixel_ids',
-    'rgb_to_lab',
+    'rgb_to_lab', 'soft_superpixel_image',
     'superpixel_mean', 'superpixel_pool', 'superpixel_unpool'
 ]

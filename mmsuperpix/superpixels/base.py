@@ -1,6 +1,6 @@
 """The one interface every superpixel method implements."""
 from abc import ABCMeta, abstractmethod
-from typing import Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -47,11 +47,18 @@ class SuperpixelMethod(metaclass=ABCMeta):
     :meth:`segment_batch` is the batched tensor path; methods with a soft
     9-neighbour association (:attr:`has_association`) also return it.
 
+    :meth:`segment_images` takes a list of images; methods that process
+    several at once (per-image optimisers) say how many with
+    :attr:`batch_size`, and consumers pass lists that long.
+
     Subclasses implement :meth:`segment`, and may override
-    :meth:`segment_batch` (the default runs :meth:`segment` per image).
+    :meth:`segment_batch` and :meth:`segment_group` (the defaults run
+    :meth:`segment` per image).
     """
     #: Whether :meth:`segment_batch` returns a soft association.
     has_association = False
+    #: Images a consumer should hand to :meth:`segment_images` at once.
+    batch_size = 1
 
     def load(self) -> 'SuperpixelMethod':
         """Load what the method needs (a network's weights) now rather than
@@ -65,6 +72,23 @@ class SuperpixelMethod(metaclass=ABCMeta):
         height, width = image.shape[:2]
         count = min(check_n_segments(n_segments), height * width)
         return self.segment(image, count).astype(np.int32, copy=False)
+
+    def segment_images(self, images: Sequence[np.ndarray],
+                       n_segments: int) -> List[np.ndarray]:
+        """Superpixels of several ``(H, W, 3)`` uint8 BGR images (checked as
+        by :meth:`__call__`): a list of ``(H, W)`` int32 label maps."""
+        images = [check_bgr_image(image) for image in images]
+        count = check_n_segments(n_segments)
+        return [labels.astype(np.int32, copy=False)
+                for labels in self.segment_group(images, count)]
+
+    def segment_group(self, images: Sequence[np.ndarray],
+                      n_segments: int) -> List[np.ndarray]:
+        """Labels of checked images (:meth:`segment_images`); each count is
+        capped at its image's pixels by the implementation."""
+        return [self.segment(image, min(n_segments, image.shape[0] *
+                                        image.shape[1]))
+                for image in images]
 
     @abstractmethod
     def segment(self, image: np.ndarray, n_segments: int) -> np.ndarray:

@@ -209,7 +209,7 @@ def predict_superpixel_batch(
     assoc = network(images)
     labels = upsample_labels(association_to_labels(assoc, cell_size).long(),
                              out_shape)
-    return _connected(labels, rows * cols, connectivity), assoc
+    return connected_superpixels(labels, rows * cols, connectivity), assoc
 
 
 def cluster_cell_size(height: int, width: int, n_segments: int) -> int:
@@ -258,13 +258,14 @@ def cluster_superpixel_batch(
     labels = association_to_labels(assoc, cell_size)[:, :height, :width]
     labels = upsample_labels(labels, tuple(out_shape or (height, width)))
     n_cells = math.ceil(height / cell_size) * math.ceil(width / cell_size)
-    return _connected(labels, n_cells, connectivity), assoc
+    return connected_superpixels(labels, n_cells, connectivity), assoc
 
 
-def _connected(labels: torch.Tensor, n_cells: int,
-               connectivity: bool) -> torch.Tensor:
+def connected_superpixels(labels: torch.Tensor, n_cells: int,
+                          connectivity: bool = True) -> torch.Tensor:
     """``labels (N, H, W)`` with 4-connected superpixels (SSN/SCN's sizes:
-    0.06x / 3x the average area of ``n_cells`` cells), on the CPU."""
+    0.06x / 3x the average area of ``n_cells`` clusters), on the CPU; the
+    result ``(N, H, W)`` int64 is on ``labels``' device."""
     if not connectivity:
         return labels
     sizes = connectivity_sizes(*labels.shape[-2:], n_cells)
