@@ -227,3 +227,37 @@ def test_a_classic_method_by_name(tmp_path):
                      '--out-dir', str(out)])
     assert proc.returncode == 2
     assert 'do not apply to --method skimage_slic' in proc.stderr
+
+
+def test_per_image_method_config_in_batches(tmp_path):
+    """A superpixel_method config (the fast Eliasof preset, shortened):
+    three images in lists of two, one of them damaged."""
+    src = tmp_path / 'images'
+    write_images(src, {'a.png': (20, 28), 'b.png': (20, 28),
+                       'c.png': (28, 20)})
+    (src / 'd.png').write_bytes(b'not an image')
+    out = tmp_path / 'out'
+    proc = run_tool([
+        'tools/superpixelize.py', str(src), '--n-segments', '6', '--out-dir',
+        str(out), '--config',
+        osp.join(REPO, 'mmsuperpix', 'model_zoo', 'eliasof_icip2022_fast.py'),
+        '--cfg-options', 'superpixel_method.num_iters=2',
+        'superpixel_method.batch_size=2', 'superpixel_method.progress=False',
+        'superpixel_method.device=cpu', 'superpixel_method.input_size=None',
+        'superpixel_method.model.base_channels=4'
+    ])
+    assert proc.returncode == 1 and 'd.png' in proc.stderr
+    assert '3 of 4 image(s)' in proc.stdout
+    for name, shape in (('a', (20, 28)), ('c', (28, 20))):
+        labels = cv2.imread(str(out / f'{name}_labels.png'),
+                            cv2.IMREAD_UNCHANGED)
+        assert labels.shape == shape
+        assert np.array_equal(np.unique(labels),
+                              np.arange(labels.max() + 1))
+
+
+def test_cfg_options_need_a_config(tmp_path):
+    proc = run_tool(['tools/superpixelize.py', str(tmp_path), '--out-dir',
+                     str(tmp_path / 'o'), '--cfg-options', 'a=1'])
+    assert proc.returncode != 0 and '--cfg-options change a --config' in \
+        proc.stderr
