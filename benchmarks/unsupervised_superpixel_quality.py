@@ -10,13 +10,16 @@ Variants of the per-image optimiser (same N, iterations, seed and preset):
 - ``no_aspp``: a plain body (the 1x1 head on the features, as RIM);
 - ``rim``: all four switched off (RIM).
 
-Labels are cached per (variant, count, image) under ``--work-dir``, so an
+Every variant runs with N = ``n_segments`` (equal N). Labels are cached
+per (variant, count, image) under ``--work-dir``, so an
 interrupted run continues where it stopped (re-run the same command).
 Prints ASA / BR / BP / UE at equal *actual* counts (interpolated along each
 method's curve), BR at tolerance r = 2 (the paper's) beside the toolkit's
 default r, the actual counts reached per request, and paired per-image
 differences to RIM at equal N (mean and 95% interval over images); writes
-results.json and the K curves (PNG) to ``--work-dir``.
+results.json, the K curves, the first image's superpixels of every method
+(``overlays.png``) and, with ``--loss-curves``, each variant's loss terms
+over the iterations (``loss_curves.png``) to ``--work-dir``.
 
 Example (the fast preset, 30 images, about 2 h on 2 CPU cores)::
 
@@ -29,14 +32,19 @@ import os
 import os.path as osp
 import time
 
+import cv2
 import numpy as np
 import torch
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from mmengine.config import DictAction
+from matplotlib.figure import Figure
 from scipy import stats
 
 import mmsuperpix  # noqa: F401
 from mmsuperpix.evaluation import bsds500_samples, superpixel_metrics
 from mmsuperpix.superpixels import build_superpixel_method, method_from_config
-from mmsuperpix.visualization import plot_benchmark_curves
+from mmsuperpix.visualization import (draw_superpixel_boundaries,
+                                      plot_benchmark_curves)
 from superpixel_quality import at_counts
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -77,6 +85,35 @@ def cached_labels(method, name, samples, count, work_dir):
     return [np.load(path) for path in paths]
 
 
+def overlay_figure(samples, labels_by_name, out_file):
+    """The first image's superpixels of every method side by side."""
+    _, image, gt = samples[0]
+    panels = []
+    for name, labels in labels_by_name.items():
+        panel = draw_superpixel_boundaries(image, labels, ground_truth=gt[0])
+        cv2.putText(panel, f'{name} K={labels.max() + 1}', (6, 22),
+                    cv2.FONT_HERSHEY_SIMPLEX, 0.6, (255, 255, 255), 2)
+        panels.append(panel)
+    cv2.imwrite(out_file, np.concatenate(panels, 1))
+
+
+def loss_curves(methods, image, count, out_file):
+    """Each variant's loss terms over the iterations on one image."""
+    fig = Figure(figsize=(5 * len(methods), 4), tight_layout=True)
+    FigureCanvasAgg(fig)
+    rgb = torch.from_numpy(image[..., ::-1].copy()).permute(2, 0, 1)[None]
+    for i, (name, method) in enumerate(methods.items()):
+        _, history = method.optimise(rgb.float(), count)
+        ax = fig.add_subplot(1, len(methods), i + 1)
+        for key in history[0]:
+            ax.plot([h[key] for h in history], label=key)
+        ax.set_title(f'{name}, N={count}')
+        ax.set_xlabel('iteration')
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.savefig(out_file, dpi=100)
+
+
 def score(labels, samples):
     """Per-image means over annotators of the metrics (+ BR at r = 2)."""
     per_image = []
@@ -84,8 +121,8 @@ def score(labels, samples):
         rows = [superpixel_metrics(sp, a, image) for a in gt]
         br_r2 = [superpixel_metrics(sp, a, image, tolerance=2)['br']
                  for a in gt]
-        entry = {k: float(np.mean([r[k] for r in rows]))
-                 for k in ('asa', 'br', 'bp', 'ue_np')}
+        entry = {k: float(np.nanmean([r[k] for r in rows]))
+                 for k in ('asa', 'br', 'bp', 'ue_np', 'co', 'ev')}
         entry.update(br_r2=float(np.mean(br_r2)),
                      n_superpixels=int(sp.max()) + 1)
         per_image.append(entry)
@@ -95,8 +132,8 @@ def score(labels, samples):
 def row(count, per_image):
     out = dict(count=count, n_superpixels=float(
         np.mean([p['n_superpixels'] for p in per_image])))
-    out.update({k: float(np.mean([p[k] for p in per_image]))
-                for k in METRICS})
+    out.update({k: float(np.nanmean([p[k] for p in per_image]))
+                for k in (*METRICS, 'co', 'ev')})
     return out
 
 
@@ -123,6 +160,13 @@ def main():
     parser.add_argument('--compare-at', type=int, nargs='+',
                         default=[100, 200, 400, 800])
     parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        default={}, help='overrides for every variant, e.g. '
+                        'superpixel_method.num_iters=200 (use a new '
+                        '--work-dir: cached labels are reused)')
+    parser.add_argument('--loss-curves', action='store_true',
+                        help="also plot each variant's loss terms on the "
+                        'first image (one more optimisation per variant)')
     parser.add_argument('--work-dir', default=osp.join(
         REPO, 'work_dirs/unsupervised_superpixel_quality'))
     args = parser.parse_args()
@@ -130,15 +174,21 @@ def main():
     work_dir = osp.join(args.work_dir, args.preset)
     samples = list(bsds500_samples(args.data_root, args.split, args.limit))
     config = osp.join(ZOO, PRESETS[args.preset])
-    rows, per_image = {}, {}
+    rows, per_image, methods, first = {}, {}, {}, {}
+    middle = sorted(args.counts)[len(args.counts) // 2]
     for name in args.variants:
-        method = method_from_config(config, cfg_options=VARIANTS[name])
+        method = method_from_config(config, cfg_options={
+            'superpixel_method.superpixels_per_segment': 1.0,  # equal N
+            **args.cfg_options, **VARIANTS[name]})
         method.progress = False
+        methods[name] = method
         print(f'== {name}: {method!r}', flush=True)
         per_image[name] = {}
         for count in args.counts:
             labels = cached_labels(method, name, samples, count, work_dir)
             per_image[name][count] = score(labels, samples)
+            if count == middle:
+                first[name] = labels[0]
         rows[name] = [row(c, per_image[name][c]) for c in args.counts]
     for name in args.references:
         print(f'== {name}', flush=True)
@@ -146,11 +196,16 @@ def main():
         per_image[name] = {count: score(
             [method(image, count) for _, image, _ in samples], samples)
             for count in args.counts}
+        first[name] = method(samples[0][1], middle)
         rows[name] = [row(c, per_image[name][c]) for c in args.counts]
     with open(osp.join(work_dir, 'results.json'), 'w') as f:
         json.dump(dict(rows=rows, per_image=per_image,
                        preset=args.preset, images=len(samples)), f, indent=1)
     plot_benchmark_curves(rows, osp.join(work_dir, 'curves'))
+    overlay_figure(samples, first, osp.join(work_dir, 'overlays.png'))
+    if args.loss_curves and methods:
+        loss_curves(methods, samples[0][1], middle,
+                    osp.join(work_dir, 'loss_curves.png'))
 
     counts = np.array(args.compare_at, dtype=float)
     print(f'\nBSDS500 {args.split}, {len(samples)} images, all annotators, '
