@@ -55,9 +55,11 @@ class PerImageSuperpixels(SuperpixelMethod):
     from the same weights (drawn with ``seed``).
 
     Args:
-        model (dict): :class:`UnsupervisedSuperpixelNet` config without
-            ``num_superpixels`` and ``num_images``.
-        loss (dict): :class:`UnsupervisedSuperpixelLoss` config.
+        model (dict, optional): :class:`UnsupervisedSuperpixelNet` config
+            without ``num_superpixels`` and ``num_images``; None = its
+            defaults (the paper's network).
+        loss (dict, optional): :class:`UnsupervisedSuperpixelLoss` config;
+            None = its defaults (the paper's weights).
         num_iters (int): Adam steps per image. Defaults to 1000 (the paper).
         lr (float): Adam learning rate (no weight decay). Defaults to 0.01.
         input_size (int | tuple[int, int], optional): Optimise on the
@@ -74,8 +76,8 @@ class PerImageSuperpixels(SuperpixelMethod):
     """
 
     def __init__(self,
-                 model: dict = dict(type='UnsupervisedSuperpixelNet'),
-                 loss: dict = dict(type='UnsupervisedSuperpixelLoss'),
+                 model: Optional[dict] = None,
+                 loss: Optional[dict] = None,
                  num_iters: int = 1000,
                  lr: float = 0.01,
                  input_size: Union[None, int, Tuple[int, int]] = None,
@@ -99,7 +101,9 @@ class PerImageSuperpixels(SuperpixelMethod):
                                        or min(input_size) < 2):
             raise ValueError(f'input_size must be None, a longer side or '
                              f'(h, w), all >= 2, got {input_size!r}')
-        self.model_cfg, self.loss = dict(model), MODELS.build(loss)
+        self.model_cfg = dict(model or dict(type='UnsupervisedSuperpixelNet'))
+        self.loss = MODELS.build(
+            loss or dict(type='UnsupervisedSuperpixelLoss'))
         self.num_iters, self.lr, self.seed = num_iters, lr, seed
         self.input_size = None if input_size is None else tuple(input_size)
         self.superpixels_per_segment = superpixels_per_segment
