@@ -10,7 +10,8 @@ from mmengine.utils import ProgressBar
 
 from mmsuperpix.registry import MODELS, TASK_UTILS
 from .base import SuperpixelMethod
-from .protocol import connected_superpixels, upsample_labels
+from .protocol import (check_precision, connected_superpixels,
+                       precision_context, upsample_labels)
 
 
 def standardised_inputs(rgb: torch.Tensor) -> torch.Tensor:
@@ -72,6 +73,10 @@ class PerImageSuperpixels(SuperpixelMethod):
         batch_size (int): Images optimised at once. Defaults to 4.
         seed (int): Seed of the initial weights. Defaults to 0.
         device (str, optional): None = CUDA when available, else CPU.
+        precision (str, optional): The network's autocast precision
+            (``'bfloat16'``, ``'float16'``, ``'auto'``: bfloat16 on CPUs
+            with native support); the losses stay in float32. None (the
+            default) = float32, as the paper.
         progress (bool): Show a bar over the iterations. Defaults to False.
     """
 
@@ -85,6 +90,7 @@ class PerImageSuperpixels(SuperpixelMethod):
                  batch_size: int = 4,
                  seed: int = 0,
                  device: Optional[str] = None,
+                 precision: Optional[str] = None,
                  progress: bool = False) -> None:
         for name, value in (('num_iters', num_iters),
                             ('batch_size', batch_size)):
@@ -107,7 +113,9 @@ class PerImageSuperpixels(SuperpixelMethod):
         self.num_iters, self.lr, self.seed = num_iters, lr, seed
         self.input_size = None if input_size is None else tuple(input_size)
         self.superpixels_per_segment = superpixels_per_segment
+        check_precision(precision, 'precision')
         self.batch_size, self.progress = batch_size, progress
+        self.precision = precision
         self.device = device or ('cuda'
                                  if torch.cuda.is_available() else 'cpu')
 
@@ -162,7 +170,7 @@ class PerImageSuperpixels(SuperpixelMethod):
                 if self.progress else None
             history = []
             for _ in range(self.num_iters):
-                logits, reconstruction = network(inputs)
+                logits, reconstruction = self._forward(network, inputs)
                 losses = self.loss(logits, reconstruction, inputs[:, :3])
                 total = sum(losses.values())
                 optimizer.zero_grad(set_to_none=True)
@@ -175,8 +183,15 @@ class PerImageSuperpixels(SuperpixelMethod):
             if bar is not None:
                 print()
             with torch.no_grad():
-                logits, _ = network(inputs)
+                logits, _ = self._forward(network, inputs)
         return logits.detach(), history
+
+    def _forward(self, network: torch.nn.Module, inputs: torch.Tensor
+                 ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """The network at :attr:`precision`; float32 outputs."""
+        with precision_context(self.precision, inputs.device.type):
+            logits, reconstruction = network(inputs)
+        return logits.float(), reconstruction.float()
 
     def segment_batch(self, rgb: torch.Tensor, n_segments: int
                       ) -> Tuple[torch.Tensor, None]:

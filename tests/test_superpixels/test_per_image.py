@@ -88,6 +88,14 @@ def test_input_size_resizes_and_labels_come_back_full_size(images):
     assert small().optimisation_size(H, W) == (H, W)
 
 
+def test_bfloat16_network_gives_float32_losses(images):
+    method = small(num_iters=3, precision='bfloat16')
+    rgb = torch.from_numpy(images[0]).permute(2, 0, 1)[None].float()
+    logits, history = method.optimise(rgb, 6)
+    assert logits.dtype == torch.float32
+    assert all(np.isfinite(h['loss']) for h in history)
+
+
 def test_count_and_argument_checks():
     method = small(superpixels_per_segment=1.5)
     assert method.num_superpixels(100, 50, 50) == 150
@@ -98,6 +106,8 @@ def test_count_and_argument_checks():
         small(superpixels_per_segment=0)
     with pytest.raises(ValueError, match='input_size'):
         small(input_size=(1, 8))
+    with pytest.raises(ValueError, match='precision'):
+        small(precision='half')
 
 
 @pytest.mark.parametrize('name', sorted(PER_IMAGE_METHODS))
