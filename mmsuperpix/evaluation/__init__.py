@@ -1,9 +1,9 @@
 from .functional import (METRIC_KEYS, boundary_map, default_tolerance,
                          superpixel_metrics)
 from .metrics import BoundaryIoUMetric, SuperpixelMetric
-from .superpixel_benchmark import (ROW_KEYS, SampleList, benchmark_method,
-                                   bsds500_samples, nyuv2_samples,
-                                   voc_samples)
+from .benchmark_samples import (SampleList, bsds500_samples, nyuv2_samples,
+                                voc_samples)
+from .superpixel_benchmark import ROW_KEYS, benchmark_method
 
 __all__ = [
     'BoundaryIoUMetric', 'METRIC_KEYS', 'ROW_KEYS', 'SampleList',
