@@ -1,7 +1,9 @@
 from .association_head import AssociationHead
 from .differentiable_slic_head import DifferentiableSLICHead
+from .neuralef_head import NeuralEFHead
 from .superpixel_pooling_head import SuperpixelPoolingHead
 
 __all__ = [
-    'AssociationHead', 'DifferentiableSLICHead', 'SuperpixelPoolingHead'
+    'AssociationHead', 'DifferentiableSLICHead', 'NeuralEFHead',
+    'SuperpixelPoolingHead'
 ]

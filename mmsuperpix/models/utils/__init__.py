@@ -5,12 +5,13 @@ from .cutmix import cutmix, cutmix_boxes
 from .grouped_conv_in_relu import GroupedConvInReLU
 from .dual_batch_norm import (DualBatchNorm, auxiliary_bn, convert_to_dual_bn,
                               strip_auxiliary_bn)
+from .linear_self_attention import LinearSelfAttention
 from .local_context_attention import LocalContextAttention
 from .superpixel_batch import SuperpixelBatch
 
 __all__ = [
     'AssociationImplantation', 'AuxiliaryEstimator', 'ContentSelectiveGate',
-    'DualBatchNorm', 'GroupedConvInReLU',
+    'DualBatchNorm', 'GroupedConvInReLU', 'LinearSelfAttention',
     'LocalContextAttention', 'SuperpixelBatch', 'auxiliary_bn',
     'convert_to_dual_bn', 'cutmix', 'cutmix_boxes', 'strip_auxiliary_bn'
 ]

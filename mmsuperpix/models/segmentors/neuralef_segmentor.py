@@ -1,0 +1,94 @@
+"""Unsupervised semantic segmentation by neural eigenfunctions on a frozen
+backbone (Deng et al., ICCV 2023)."""
+from typing import List, Optional, Sequence, Tuple
+
+import torch
+import torch.nn.functional as F
+from mmseg.models.segmentors import EncoderDecoder
+
+from mmsuperpix.ops import feature_knn_graph, neuralef_kernel, pixel_knn_graph
+from mmsuperpix.registry import MODELS
+
+
+@MODELS.register_module()
+class NeuralEFSegmentor(EncoderDecoder):
+    """mmseg's ``EncoderDecoder`` with a frozen backbone and a
+    ``NeuralEFHead`` trained without labels against a graph kernel over the
+    batch's patch tokens.
+
+    Per training batch: the backbone's outputs (``(B, C_i, h, w)`` each) go
+    to the head; the ``feature_index``-th of them (default the last: the
+    final-norm tokens) builds the feature kNN graph across all images
+    (:func:`~mmsuperpix.ops.feature_knn_graph`, ``feature_k``), the images
+    downsampled to the ``h x w`` token grid (colours in ``[0, 1]``) build
+    the pixel kNN graph within each image
+    (:func:`~mmsuperpix.ops.pixel_knn_graph`, ``pixel_knn``), and the kernel
+    ``A_feat + pixel_weight * A_pix`` (the paper's alpha, 0.3) goes to the
+    head's loss. Prediction is ``EncoderDecoder``'s: the head's cluster
+    logits, argmax = cluster id.
+
+    Args:
+        feature_k (int): Neighbours of the feature graph. Defaults to 256.
+        pixel_knn (Sequence[tuple[int, float]]): ``(k, w)`` of the pixel
+            graph. Defaults to ``((10, 2.0), (5, 0.1))``.
+        pixel_weight (float): Defaults to 0.3.
+        feature_index (int): Backbone output for the feature graph.
+            Defaults to -1.
+        **kwargs: ``EncoderDecoder`` arguments.
+    """
+
+    def __init__(self,
+                 feature_k: int = 256,
+                 pixel_knn: Sequence[Tuple[int, float]] = ((10, 2.0),
+                                                           (5, 0.1)),
+                 pixel_weight: float = 0.3,
+                 feature_index: int = -1,
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.feature_k, self.pixel_knn = feature_k, tuple(
+            tuple(p) for p in pixel_knn)
+        self.pixel_weight, self.feature_index = pixel_weight, feature_index
+        self.backbone.requires_grad_(False)
+
+    def train(self, mode: bool = True) -> 'NeuralEFSegmentor':
+        """The backbone stays in eval mode (frozen: dropout off, norms
+        fixed)."""
+        super().train(mode)
+        self.backbone.eval()
+        return self
+
+    def extract_feat(self, inputs: torch.Tensor) -> List[torch.Tensor]:
+        """Frozen backbone (and neck) features, without gradients."""
+        with torch.no_grad():
+            return list(super().extract_feat(inputs))
+
+    def image_colours(self, inputs: torch.Tensor,
+                      size: Tuple[int, int]) -> torch.Tensor:
+        """The (normalised) input batch back in ``[0, 1]`` RGB at ``size``
+        ``(h, w)``: ``(B, 3, h, w)``."""
+        pre = self.data_preprocessor
+        images = inputs
+        if getattr(pre, '_enable_normalize', False):
+            images = images * pre.std + pre.mean
+        images = F.interpolate(images.float(), size, mode='bilinear',
+                               align_corners=False, antialias=True)
+        return (images / 255).clamp(0, 1)
+
+    def graph_kernel(self, inputs: torch.Tensor,
+                     features: Sequence[torch.Tensor]) -> torch.Tensor:
+        """The kernel ``(B*h*w, B*h*w)`` of a batch, tokens in (image, row,
+        column) order."""
+        high = features[self.feature_index]
+        tokens = high.flatten(2).transpose(1, 2).flatten(0, 1)
+        colours = self.image_colours(inputs, tuple(high.shape[-2:]))
+        return neuralef_kernel(
+            feature_knn_graph(tokens, self.feature_k),
+            pixel_knn_graph(colours, self.pixel_knn), self.pixel_weight)
+
+    def loss(self, inputs: torch.Tensor,
+             data_samples: Optional[list]) -> dict:
+        features = self.extract_feat(inputs)
+        kernel = self.graph_kernel(inputs, features)
+        losses = self.decode_head.loss(features, data_samples,
+                                       self.train_cfg, kernel=kernel)
+        return {f'decode.{k}': v for k, v in losses.items()}
