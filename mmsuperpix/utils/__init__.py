@@ -13,6 +13,7 @@ from .placeholders import fill_placeholders
 from .run_config import (add_run_arguments, export_local_rank,
                          load_run_config)
 from .run_safeguards import add_run_safeguards
+from .vit_conversion import timm_vit_to_mmseg, vit_state_dict
 
 __all__ = [
     'CheckpointError', 'ConfigError', 'add_run_arguments',
@@ -22,5 +23,6 @@ __all__ = [
     'export_local_rank', 'fill_placeholders', 'find_resume_checkpoint',
     'load_local_checkpoint', 'load_run_config', 'load_state_dict_checked',
     'replace_sync_bn', 'set_unsafe_checkpoint_loading',
-    'setup_cpu_distributed', 'shutdown_distributed'
+    'setup_cpu_distributed', 'shutdown_distributed', 'timm_vit_to_mmseg',
+    'vit_state_dict'
 ]
