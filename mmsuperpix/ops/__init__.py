@@ -1,5 +1,6 @@
 from .connectivity import connectivity_sizes, enforce_connectivity
 from .lab_colour import rgb_to_lab
+from .kmeans import KMEANS_METRICS, kmeans
 from .laplacian import laplacian_3x3
 from .neuralef_kernel import (feature_knn_graph, neuralef_kernel,
                               normalise_adjacency, pixel_knn_graph)
@@ -15,6 +16,7 @@ from .grid_association import (NEIGHBOURS, association_to_labels,
 from .grid_soft_kmeans import cell_samples, grid_soft_kmeans
 
 __all__ = [
+    'KMEANS_METRICS', 'kmeans',
     'NEIGHBOURS', 'association_to_labels', 'cell_blocks',
     'check_association', 'from_cell_blocks',
     'connectivity_sizes', 'enforce_connectivity', 'feature_knn_graph',

@@ -1,9 +1,10 @@
 from .association_head import AssociationHead
 from .differentiable_slic_head import DifferentiableSLICHead
+from .kmeans_head import KMeansHead
 from .neuralef_head import NeuralEFHead
 from .superpixel_pooling_head import SuperpixelPoolingHead
 
 __all__ = [
-    'AssociationHead', 'DifferentiableSLICHead', 'NeuralEFHead',
+    'AssociationHead', 'DifferentiableSLICHead', 'KMeansHead', 'NeuralEFHead',
     'SuperpixelPoolingHead'
 ]
