@@ -11,8 +11,8 @@ KMEANS_METRICS = ('cosine', 'euclidean')
 def _distances(points: torch.Tensor, centres: torch.Tensor,
                metric: str) -> torch.Tensor:
     """``(N, k)`` squared Euclidean or cosine (1 - similarity) distances."""
-    if metric == 'cosine':
-        return 1 - points @ centres.T
+    if metric == 'cosine':  # >= 0 despite rounding (k-means++ weights)
+        return (1 - points @ centres.T).clamp_min(0)
     return torch.cdist(points, centres).square()
 
 
@@ -53,7 +53,7 @@ def kmeans(points: torch.Tensor,
     generator = generator or torch.Generator().manual_seed(seed)
     first = torch.randint(len(points), (1, ), generator=generator)
     centres = points[first]
-    nearest = _distances(points, centres, metric)[:, 0].clamp_min(0)
+    nearest = _distances(points, centres, metric)[:, 0]
     for _ in range(1, k):  # k-means++: one draw per centre
         weights = nearest.cpu() + 1e-12
         index = torch.multinomial(weights, 1, generator=generator)

@@ -33,3 +33,11 @@ def test_seeded_and_checked():
         kmeans(points, 200)
     with pytest.raises(ValueError, match='metric'):
         kmeans(points, 2, metric='manhattan')
+
+
+def test_duplicate_points_do_not_break_the_seeding():
+    # cosine distances of identical unit vectors round to tiny negatives
+    points = torch.randn(1, 384).repeat(50, 1)
+    points[25:] = torch.randn(1, 384)
+    centres = kmeans(points, 4, metric='cosine')
+    assert torch.isfinite(centres).all()
