@@ -116,3 +116,12 @@ def test_gumbel_temperature_cosine_schedule():
         taus.append(model.decode_head.tau)
     assert taus[0] == pytest.approx(1.0) and taus[2] == pytest.approx(0.3)
     assert taus[1] == pytest.approx(0.3 + 0.35 * (1 + math.cos(math.pi / 2)))
+
+
+@pytest.mark.parametrize('orthogonal_map', [None, 'cayley'])
+def test_eigenfunction_map_is_orthogonal(orthogonal_map):
+    from mmsuperpix.models.heads import NeuralEFHead
+    head = NeuralEFHead(num_classes=K, in_channels=3 * D, num_heads=2,
+                        head_dim=8, orthogonal_map=orthogonal_map)
+    weight = head.eigenfunctions.weight  # (K, 3D)
+    assert torch.allclose(weight @ weight.T, torch.eye(K), atol=1e-5)

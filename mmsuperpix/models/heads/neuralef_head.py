@@ -60,6 +60,11 @@ class NeuralEFHead(BaseDecodeHead):
         tau_max (float): Gumbel temperature at the start. Defaults to 1.0.
         tau_min (float): At the end, and the test scale. Defaults to 0.3.
         probe_classes (int, optional): Classes of the linear probe.
+        orthogonal_map (str, optional): torch's ``orthogonal``
+            parametrisation of the map to ``K``: None = torch's default
+            (Householder for a non-square map, as the public code),
+            ``'cayley'`` (about 10x faster on a CPU at 1152 x 256) or
+            ``'matrix_exp'``.
         loss_decode (dict): The NeuralEF loss.
         **kwargs: ``BaseDecodeHead`` arguments (``in_channels``,
             ``in_index``, ``input_transform='resize_concat'`` for several
@@ -75,6 +80,7 @@ class NeuralEFHead(BaseDecodeHead):
                  tau_max: float = 1.0,
                  tau_min: float = 0.3,
                  probe_classes: Optional[int] = None,
+                 orthogonal_map: Optional[str] = None,
                  loss_decode: dict = dict(type='NeuralEFLoss', beta=0.08),
                  **kwargs) -> None:
         in_channels = kwargs.get('in_channels', 0)
@@ -89,7 +95,8 @@ class NeuralEFHead(BaseDecodeHead):
                           max(1, int(dim * ffn_ratio)))
             for _ in range(num_blocks)))
         self.norm = nn.LayerNorm(dim)
-        self.eigenfunctions = orthogonal(nn.Linear(dim, num_classes))
+        self.eigenfunctions = orthogonal(nn.Linear(dim, num_classes),
+                                         orthogonal_map=orthogonal_map)
         self.probe = nn.Linear(dim, probe_classes) if probe_classes else None
         self.tau_max, self.tau_min = tau_max, tau_min
         self.tau = tau_max
