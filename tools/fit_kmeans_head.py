@@ -44,8 +44,10 @@ def main():
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     model = MODELS.build(cfg.model)
     model.init_weights()  # the backbone's pretrained weights
-    dataloader = Runner.build_dataloader(cfg.train_dataloader,
-                                         seed=args.seed)
+    # one pass over the training images (training uses an endless sampler)
+    loader_cfg = dict(cfg.train_dataloader, persistent_workers=False,
+                      sampler=dict(type='DefaultSampler', shuffle=False))
+    dataloader = Runner.build_dataloader(loader_cfg, seed=args.seed)
     try:
         count = fit_kmeans_head(model, dataloader, args.tokens_per_image,
                                 args.seed)

@@ -19,7 +19,9 @@ def fit_kmeans_head(model: torch.nn.Module,
     Args:
         model (nn.Module): An mmseg segmentor whose ``decode_head`` is a
             ``KMeansHead`` (its backbone weights loaded).
-        dataloader (Iterable): Batches as mmengine dataloaders give them.
+        dataloader (Iterable): Batches as mmengine dataloaders give them;
+            it must end (a ``DefaultSampler``, not the ``InfiniteSampler``
+            of iteration-based training).
         tokens_per_image (int): Tokens sampled per image. Defaults to 256.
         seed (int): Seed of the sampling. Defaults to 0.
         progress (bool): Show a bar over the batches. Defaults to True.

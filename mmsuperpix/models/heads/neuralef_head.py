@@ -119,6 +119,14 @@ class NeuralEFHead(BaseDecodeHead):
         hidden = self.norm(self.blocks(x.flatten(2).transpose(1, 2)))
         return hidden, self.eigenfunctions(hidden), grid
 
+    def token_grid(self, inputs: Sequence[torch.Tensor]) -> Tuple[int, int]:
+        """``(h, w)`` of the tokens psi sees (its selected inputs after
+        ``input_transform``; for ``resize_concat``, the first one's)."""
+        index = self.in_index[0] if isinstance(self.in_index,
+                                               (list, tuple)) else \
+            self.in_index
+        return tuple(inputs[index].shape[-2:])
+
     def forward(self, inputs: Sequence[torch.Tensor]) -> torch.Tensor:
         """Cluster logits ``(B, K, h, w)`` (``logits / tau_min``)."""
         _, logits, (height, width) = self.embed(inputs)

@@ -76,11 +76,17 @@ class NeuralEFSegmentor(EncoderDecoder):
 
     def graph_kernel(self, inputs: torch.Tensor,
                      features: Sequence[torch.Tensor]) -> torch.Tensor:
-        """The kernel ``(B*h*w, B*h*w)`` of a batch, tokens in (image, row,
-        column) order."""
+        """The kernel ``(B*h*w, B*h*w)`` of a batch on the head's token grid
+        ``(h, w)``, tokens in (image, row, column) order (the high-level
+        features resized to that grid when they are coarser, as a CNN's
+        deepest level)."""
+        grid = self.decode_head.token_grid(features)
         high = features[self.feature_index]
+        if tuple(high.shape[-2:]) != grid:
+            high = F.interpolate(high, grid, mode='bilinear',
+                                 align_corners=False)
         tokens = high.flatten(2).transpose(1, 2).flatten(0, 1)
-        colours = self.image_colours(inputs, tuple(high.shape[-2:]))
+        colours = self.image_colours(inputs, grid)
         return neuralef_kernel(
             feature_knn_graph(tokens, self.feature_k),
             pixel_knn_graph(colours, self.pixel_knn), self.pixel_weight)

@@ -1,0 +1,42 @@
+"""NeuralEF through the tools on the tiny demo data: tools/train.py a few
+iterations, tools/test.py prints the matched mIoU; the k-means baseline
+through tools/fit_kmeans_head.py and tools/test.py."""
+import json
+import os.path as osp
+
+from conftest import REPO, run_tool, write_tiny_config
+
+NEURALEF = osp.join(REPO, 'configs', 'neuralef',
+                    'neuralef_scn-encoder_1xb8-1500_demovoc-128x128.py')
+KMEANS = osp.join(REPO, 'configs', 'neuralef',
+                  'kmeans_scn-encoder_demovoc-128x128.py')
+
+
+def test_train_then_test_prints_matched_miou(tmp_path, demo_root):
+    config = write_tiny_config(tmp_path, demo_root, iters=2, base=NEURALEF)
+    work = tmp_path / 'work'
+    proc = run_tool(['tools/train.py', config, '--work-dir', str(work)])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert 'gumbel_tau' in proc.stdout + proc.stderr
+    proc = run_tool(['tools/test.py', config, str(work / 'iter_2.pth'),
+                     '--work-dir', str(tmp_path / 'test'), '--cfg-options',
+                     f'test_evaluator.output_dir={tmp_path / "map"}'])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert 'majority matching' in proc.stdout + proc.stderr
+    assert 'mIoU' in proc.stdout + proc.stderr
+    mapping = json.loads((tmp_path / 'map' / 'cluster_mapping.json')
+                         .read_text())
+    assert len(mapping['mapping']) == 32
+
+
+def test_kmeans_baseline_fit_and_test(tmp_path, demo_root):
+    config = write_tiny_config(tmp_path, demo_root, base=KMEANS)
+    checkpoint = tmp_path / 'kmeans.pth'
+    proc = run_tool(['tools/fit_kmeans_head.py', config, str(checkpoint),
+                     '--tokens-per-image', '16'])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert 'k-means on 128 tokens' in proc.stdout  # 8 images x 16
+    proc = run_tool(['tools/test.py', config, str(checkpoint), '--work-dir',
+                     str(tmp_path / 'test')])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert 'mIoU' in proc.stdout + proc.stderr
