@@ -54,6 +54,30 @@ def test_rows_match_direct_metric_calls(samples):
                 np.mean([p[key] for p in pairs])), key
 
 
+def test_methods_that_batch_get_chunks(samples):
+    from mmsuperpix.superpixels import SuperpixelMethod
+
+    class Batching(SuperpixelMethod):
+        batch_size = 2
+        calls = []
+
+        def segment(self, image, n_segments):
+            raise AssertionError('one image at a time')
+
+        def segment_group(self, images, n_segments):
+            self.calls.append(len(images))
+            return [grid(image, n_segments) for image in images]
+
+    method = Batching()
+    rows = benchmark_method(method, samples * 2 + samples[:1], [4],
+                            progress=False)
+    assert method.calls == [2, 2, 1]
+    plain = benchmark_method(grid, samples * 2 + samples[:1], [4],
+                             progress=False)
+    for key in ('asa', 'br', 'n_superpixels', 'n_images'):
+        assert rows[0][key] == plain[0][key]
+
+
 def test_predictable_values(samples):
     """Only the quadrant annotations: the 2x2 grid is exact."""
     quads = [(name, img, gt[:1]) for name, img, gt in samples]
