@@ -25,17 +25,15 @@ Example:
 """
 import argparse
 import json
-import math
 import os
 import os.path as osp
 import statistics
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from scipy import stats
 
 from mmsuperpix.visualization import read_scalars
-from sweep_utils import REPO, train
+from sweep_utils import REPO, interval, train
 
 DEMO = osp.join(REPO, 'configs', 'demo')
 SUPERVISED = 'supervised_deeplabv3plus_r18w16-d8_1xb4-1500_demovoc-128x128.py'
@@ -97,16 +95,6 @@ def run(method: str, seed: int, split: str, args) -> dict:
         done, path = scores(work_dir)
     done['scalars'] = path
     return done
-
-
-def interval(diffs):
-    """Mean and 95% t-interval half-width of paired differences."""
-    mean = statistics.mean(diffs)
-    if len(diffs) < 2:
-        return mean, float('nan')
-    half = stats.t.ppf(0.975, len(diffs) - 1) * statistics.stdev(
-        diffs) / math.sqrt(len(diffs))
-    return mean, half
 
 
 def report(results, seeds, split, args) -> None:

@@ -22,9 +22,7 @@ import statistics
 import subprocess
 import sys
 
-from scipy import stats
-
-from sweep_utils import REPO, test, train
+from sweep_utils import REPO, interval, test, train
 
 CONFIGS = osp.join(REPO, 'configs', 'neuralef')
 NEURALEF = osp.join(CONFIGS,
@@ -87,16 +85,10 @@ def main():
     for key in KEYS:
         ours = [results['NeuralEF'][s][key] for s in args.seeds]
         base = [results['k-means'][s][key] for s in args.seeds]
-        diff = [a - b for a, b in zip(ours, base)]
-        if len(diff) > 1:
-            half = stats.t.ppf(0.975, len(diff) - 1) * \
-                statistics.stdev(diff) / len(diff)**0.5
-            interval = f'[{statistics.mean(diff) - half:+.2f}, ' \
-                f'{statistics.mean(diff) + half:+.2f}]'
-        else:
-            interval = '(one seed: no interval)'
+        mean, half = interval([a - b for a, b in zip(ours, base)])
         print(f'{key}: NeuralEF {summary(ours)}, k-means {summary(base)}, '
-              f'paired difference {statistics.mean(diff):+.2f} {interval}')
+              f'paired difference {mean:+.2f} [{mean - half:+.2f}, '
+              f'{mean + half:+.2f}] (95% t)')
 
 
 if __name__ == '__main__':

@@ -2,11 +2,15 @@
 tools/test.py in a subprocess and read back the final metrics."""
 import glob
 import json
+import math
 import os
 import os.path as osp
+import statistics
 import subprocess
 import sys
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from scipy import stats
 
 from mmsuperpix.visualization import read_scalars
 
@@ -29,6 +33,18 @@ SUPERPIXEL_RECIPES = {
         for name, config in SUPERPIXEL_CONFIGS.items()
     },
 }
+
+
+def interval(diffs: Sequence[float]) -> Tuple[float, float]:
+    """Mean and 95% t-interval half-width of paired differences (NaN
+    half-width for fewer than two)."""
+    diffs = [float(d) for d in diffs]
+    mean = statistics.mean(diffs)
+    if len(diffs) < 2:
+        return mean, float('nan')
+    half = stats.t.ppf(0.975, len(diffs) - 1) * statistics.stdev(
+        diffs) / math.sqrt(len(diffs))
+    return mean, half
 
 
 def final_metric(work_dir: str, key: str) -> Optional[Tuple[int, float]]:

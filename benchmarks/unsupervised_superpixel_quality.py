@@ -38,7 +38,6 @@ import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from mmengine.config import DictAction
 from matplotlib.figure import Figure
-from scipy import stats
 
 import mmsuperpix  # noqa: F401
 from mmsuperpix.evaluation import bsds500_samples, superpixel_metrics
@@ -46,6 +45,7 @@ from mmsuperpix.superpixels import build_superpixel_method, method_from_config
 from mmsuperpix.visualization import (draw_superpixel_boundaries,
                                       plot_benchmark_curves)
 from superpixel_quality import at_counts
+from sweep_utils import interval
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 ZOO = osp.join(REPO, 'mmsuperpix', 'model_zoo')
@@ -137,14 +137,6 @@ def row(count, per_image):
     return out
 
 
-def paired(a, b):
-    """Mean of a - b over images and its 95% t interval."""
-    diff = np.asarray(a) - np.asarray(b)
-    half = stats.t.ppf(0.975, len(diff) - 1) * diff.std(ddof=1) / \
-        np.sqrt(len(diff)) if len(diff) > 1 else float('nan')
-    return diff.mean(), half
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--data-root', default=osp.join(REPO, 'data/BSDS500'))
@@ -230,9 +222,10 @@ def main():
             for key in ('asa', 'br', 'br_r2'):
                 text = []
                 for count in args.counts:
-                    mean, half = paired(
-                        [p[key] for p in per_image[name][count]],
-                        [p[key] for p in per_image['rim'][count]])
+                    mean, half = interval([
+                        a[key] - b[key] for a, b in zip(
+                            per_image[name][count], per_image['rim'][count])
+                    ])
                     text.append(f'N={count}: {mean:+.4f} +- {half:.4f}')
                 print(f'  {name:15s} {key.upper():5s} ' + ', '.join(text))
     print(f'\nresults and curves: {work_dir}')

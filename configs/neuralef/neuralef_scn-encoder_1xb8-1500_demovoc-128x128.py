@@ -9,7 +9,7 @@
 # batch 8. The k-means baseline on the same tokens:
 # kmeans_scn-encoder_demovoc-128x128.py.
 _base_ = [
-    '../_base_/datasets/demo_voc.py', '../_base_/default_runtime.py',
+    '../_base_/datasets/demo_voc.py', '../_base_/neuralef_runtime.py',
     '../_base_/schedules/schedule_neuralef_cosine.py'
 ]
 crop_size = (128, 128)
@@ -58,7 +58,3 @@ val_evaluator = dict(
     num_clusters='${num_clusters}',
     mode='majority')
 test_evaluator = val_evaluator
-custom_hooks = [
-    dict(type='MetricCurvesHook'),
-    dict(type='GumbelTemperatureHook')
-]

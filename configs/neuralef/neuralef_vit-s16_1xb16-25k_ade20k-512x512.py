@@ -5,7 +5,7 @@
 _base_ = [
     '../_base_/models/neuralef_vit-s16.py',
     '../_base_/datasets/ade20k.py',
-    '../_base_/default_runtime.py',
+    '../_base_/neuralef_runtime.py',
     '../_base_/schedules/schedule_neuralef_cosine.py'
 ]
 crop_size = (512, 512)
@@ -21,7 +21,3 @@ val_evaluator = dict(
     num_clusters='${num_clusters}',
     mode='majority')
 test_evaluator = val_evaluator
-custom_hooks = [
-    dict(type='MetricCurvesHook'),
-    dict(type='GumbelTemperatureHook')
-]

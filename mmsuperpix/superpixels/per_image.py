@@ -176,15 +176,17 @@ class PerImageSuperpixels(SuperpixelMethod):
                 optimizer.zero_grad(set_to_none=True)
                 total.sum().backward()
                 optimizer.step()
-                history.append({k: v.detach().mean().item()
-                                for k, v in dict(losses, loss=total).items()})
+                history.append(torch.stack(  # no device sync per step
+                    [v.detach().mean() for v in (total, *losses.values())]))
                 if bar is not None:
                     bar.update()
             if bar is not None:
                 print()
             with torch.no_grad():
                 logits, _ = self._forward(network, inputs)
-        return logits.detach(), history
+        names = ('loss', *losses)
+        values = torch.stack(history).cpu().tolist()
+        return logits.detach(), [dict(zip(names, v)) for v in values]
 
     def _forward(self, network: torch.nn.Module, inputs: torch.Tensor
                  ) -> Tuple[torch.Tensor, torch.Tensor]:

@@ -21,6 +21,9 @@ def test_config_builds_and_runs(config):
     cfg = load_run_config(config, dict(crop_size=(64, 64), num_clusters=8),
                           check_files=False)
     assert cfg.val_evaluator.type == 'ClusterIoUMetric'
+    hooks = [h['type'] for h in cfg.custom_hooks]
+    is_kmeans = cfg.model.decode_head.type == 'KMeansHead'
+    assert ('GumbelTemperatureHook' in hooks) != is_kmeans, hooks
     init_default_scope('mmseg')
     cfg.model.test_cfg = dict(mode='whole')
     model = MODELS.build(cfg.model)

@@ -8,6 +8,7 @@ from mmseg.models.segmentors import EncoderDecoder
 
 from mmsuperpix.ops import feature_knn_graph, neuralef_kernel, pixel_knn_graph
 from mmsuperpix.registry import MODELS
+from ..utils.input_images import preprocessor_rgb
 
 
 @MODELS.register_module()
@@ -66,10 +67,7 @@ class NeuralEFSegmentor(EncoderDecoder):
                       size: Tuple[int, int]) -> torch.Tensor:
         """The (normalised) input batch back in ``[0, 1]`` RGB at ``size``
         ``(h, w)``: ``(B, 3, h, w)``."""
-        pre = self.data_preprocessor
-        images = inputs
-        if getattr(pre, '_enable_normalize', False):
-            images = images * pre.std + pre.mean
+        images = preprocessor_rgb(self.data_preprocessor, inputs)
         images = F.interpolate(images.float(), size, mode='bilinear',
                                align_corners=False, antialias=True)
         return (images / 255).clamp(0, 1)
