@@ -125,3 +125,38 @@ def test_eigenfunction_map_is_orthogonal(orthogonal_map):
                         head_dim=8, orthogonal_map=orthogonal_map)
     weight = head.eigenfunctions.weight  # (K, 3D)
     assert torch.allclose(weight @ weight.T, torch.eye(K), atol=1e-5)
+
+
+def test_dino_keys_as_the_high_level_features():
+    init_default_scope('mmseg')
+    model = build(probe_classes=None)
+    cfg = dict(type='NeuralEFSegmentor', high_level='dino_keys',
+               data_preprocessor=model.data_preprocessor,
+               backbone=dict(type='VisionTransformer', img_size=(SIZE, SIZE),
+                             patch_size=16, embed_dims=D, num_layers=4,
+                             num_heads=2, out_indices=(0, 2, 3),
+                             final_norm=True),
+               decode_head=dict(type='NeuralEFHead', in_channels=[D] * 3,
+                                in_index=[0, 1, 2],
+                                input_transform='resize_concat',
+                                num_classes=K, num_heads=2, head_dim=8))
+    keyed = MODELS.build(cfg)
+    data = batch(keyed)
+    features = keyed.extract_feat(data['inputs'])
+    assert len(features) == 4 and features[-1].shape == features[0].shape
+    # the keys by hand: the last block's input, its first norm, W_k
+    layer, seen = keyed.backbone.layers[-1], []
+    handle = layer.register_forward_pre_hook(lambda m, a: seen.append(a[0]))
+    with torch.no_grad():
+        keyed.backbone(data['inputs'])
+    handle.remove()
+    attn = layer.attn.attn
+    manual = torch.nn.functional.linear(
+        layer.norm1(seen[0]), attn.in_proj_weight[D:2 * D],
+        attn.in_proj_bias[D:2 * D])[:, 1:]
+    assert torch.allclose(features[-1].flatten(2).transpose(1, 2), manual,
+                          atol=1e-5)
+    losses = keyed.loss(data['inputs'], data['data_samples'])
+    assert torch.isfinite(losses['decode.loss_neuralef'])
+    with pytest.raises(ValueError, match='high_level'):
+        MODELS.build(dict(cfg, high_level='queries'))

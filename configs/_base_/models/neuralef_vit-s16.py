@@ -23,6 +23,9 @@ model = dict(
     feature_k=256,
     pixel_knn=((10, 2.0), (5, 0.1)),
     pixel_weight=0.3,
+    # the feature graph on the final-norm tokens; 'dino_keys' takes the last
+    # block's attention keys instead (the public code with DINO weights)
+    high_level='tokens',
     backbone=dict(
         type='VisionTransformer',
         img_size='${crop_size}',

@@ -35,6 +35,11 @@ class NeuralEFSegmentor(EncoderDecoder):
         pixel_weight (float): Defaults to 0.3.
         feature_index (int): Backbone output for the feature graph.
             Defaults to -1.
+        high_level (str): ``'tokens'`` (the ``feature_index`` output) or
+            ``'dino_keys'``: the keys of the last block's attention (the
+            public code's choice with DINO backbones; an mmseg
+            ``VisionTransformer`` backbone), appended to the backbone's
+            outputs as their last level and used for the feature graph.
         **kwargs: ``EncoderDecoder`` arguments.
     """
 
@@ -44,11 +49,20 @@ class NeuralEFSegmentor(EncoderDecoder):
                                                            (5, 0.1)),
                  pixel_weight: float = 0.3,
                  feature_index: int = -1,
+                 high_level: str = 'tokens',
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.feature_k, self.pixel_knn = feature_k, tuple(
             tuple(p) for p in pixel_knn)
-        self.pixel_weight, self.feature_index = pixel_weight, feature_index
+        if high_level not in ('tokens', 'dino_keys'):
+            raise ValueError(f"high_level must be 'tokens' or 'dino_keys', "
+                             f'got {high_level!r}')
+        if high_level == 'dino_keys' and not hasattr(self.backbone, 'layers'):
+            raise ValueError('high_level=dino_keys needs a ViT backbone '
+                             "(mmseg's VisionTransformer)")
+        self.pixel_weight, self.high_level = pixel_weight, high_level
+        self.feature_index = -1 if high_level == 'dino_keys' else \
+            feature_index
         self.backbone.requires_grad_(False)
 
     def train(self, mode: bool = True) -> 'NeuralEFSegmentor':
@@ -59,9 +73,36 @@ class NeuralEFSegmentor(EncoderDecoder):
         return self
 
     def extract_feat(self, inputs: torch.Tensor) -> List[torch.Tensor]:
-        """Frozen backbone (and neck) features, without gradients."""
+        """Frozen backbone (and neck) features, without gradients; with
+        ``high_level='dino_keys'`` the last block's attention keys
+        ``(B, C, h, w)`` follow as the last level."""
         with torch.no_grad():
-            return list(super().extract_feat(inputs))
+            if self.high_level == 'tokens':
+                return list(super().extract_feat(inputs))
+            layer, captured = self.backbone.layers[-1], []
+            handle = layer.register_forward_pre_hook(
+                lambda module, args: captured.append(args[0]))
+            try:
+                features = list(super().extract_feat(inputs))
+            finally:
+                handle.remove()
+            return features + [self._attention_keys(
+                layer, captured[0], features[0].shape[-2:])]
+
+    @staticmethod
+    def _attention_keys(layer: torch.nn.Module, tokens: torch.Tensor,
+                        grid: Tuple[int, int]) -> torch.Tensor:
+        """Keys ``(B, C, h, w)`` of an mmseg ``TransformerEncoderLayer``
+        whose input was ``tokens (B, [1 +] h*w, C)`` (class token
+        dropped)."""
+        attention = layer.attn.attn  # nn.MultiheadAttention, fused in_proj
+        width = tokens.shape[-1]
+        bias = attention.in_proj_bias
+        keys = F.linear(layer.norm1(tokens),
+                        attention.in_proj_weight[width:2 * width],
+                        None if bias is None else bias[width:2 * width])
+        keys = keys[:, -grid[0] * grid[1]:]
+        return keys.transpose(1, 2).reshape(len(keys), width, *grid)
 
     def image_colours(self, inputs: torch.Tensor,
                       size: Tuple[int, int]) -> torch.Tensor:
