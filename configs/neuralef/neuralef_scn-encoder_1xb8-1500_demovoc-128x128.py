@@ -5,7 +5,7 @@
 # channels) are concatenated at 1/8, so a 128x128 crop gives 16x16 tokens.
 # K 32 clusters for the demo's 6 classes, beta scaled with K as the paper
 # (0.08 x 256 / 32), a narrower psi (6 heads), the Cayley orthogonal map
-# (about 10x faster than torch's default on a CPU), 1500 iterations of
+# (4-5x faster than torch's default on a 2-core CPU), 1500 iterations of
 # batch 8. The k-means baseline on the same tokens:
 # kmeans_scn-encoder_demovoc-128x128.py.
 _base_ = [

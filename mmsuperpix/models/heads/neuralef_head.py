@@ -63,7 +63,7 @@ class NeuralEFHead(BaseDecodeHead):
         orthogonal_map (str, optional): torch's ``orthogonal``
             parametrisation of the map to ``K``: None = torch's default
             (Householder for a non-square map, as the public code),
-            ``'cayley'`` (about 10x faster on a CPU at 1152 x 256) or
+            ``'cayley'`` (4-5x faster on a 2-core CPU at 1152 x 256) or
             ``'matrix_exp'``.
         loss_decode (dict): The NeuralEF loss.
         **kwargs: ``BaseDecodeHead`` arguments (``in_channels``,
