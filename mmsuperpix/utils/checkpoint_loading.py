@@ -22,6 +22,7 @@ import os.path as osp
 import pickle
 import pickletools
 import re
+import warnings
 import zipfile
 from typing import Any, Callable, List, Optional, Union
 
@@ -146,7 +147,11 @@ def load_local_checkpoint(filename: str,
         if unsafe:
             return torch.load(filename, map_location=map_location,
                               weights_only=False)
-        with torch.serialization.safe_globals(CHECKPOINT_GLOBALS):
+        with torch.serialization.safe_globals(CHECKPOINT_GLOBALS), \
+                warnings.catch_warnings():
+            # A raw pickle of another protocol is refused below with the
+            # globals it needs; torch's protocol warning would only precede it.
+            warnings.filterwarnings('ignore', 'Detected pickle protocol')
             return torch.load(filename, map_location=map_location,
                               weights_only=True)
     except pickle.UnpicklingError as e:
