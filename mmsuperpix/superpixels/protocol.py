@@ -87,11 +87,15 @@ def grid_shape(height: int, width: int, n_segments: int) -> Tuple[int, int]:
 #: to 12 M network pixels): AINet 368, SCN 369 in float32 (about 245 in
 #: bfloat16); rounded up.
 BYTES_PER_NETWORK_PIXEL = 384
-#: Full-resolution clustering: the network's bytes per pixel plus the
-#: clustering's per-pixel tensors (features, 9 distances and associations
-#: per iteration kept for the backward pass; about 64 floats). An
-#: estimate, not a measurement.
-BYTES_PER_CLUSTERED_PIXEL = BYTES_PER_NETWORK_PIXEL + 256
+#: Full-resolution clustering (the default SSN-on-SCN model), per image:
+#: ``BYTES_PER_CLUSTERED_PIXEL`` per pixel plus ``BYTES_PER_CLUSTER`` per
+#: cluster (``ceil(H / S) * ceil(W / S)`` of them, one per pixel at
+#: ``S = 1``). Measured with ``benchmarks/protocol_memory.py --clustered``
+#: (a least-squares fit over 0.19 to 0.75 M pixels and 600 to 750,000
+#: clusters: about 440 bytes per pixel and 3,500 per cluster; every measured
+#: peak is at most 0.68 of this estimate).
+BYTES_PER_CLUSTERED_PIXEL = 640
+BYTES_PER_CLUSTER = 6144
 
 
 def available_memory(device: torch.device) -> int:
@@ -245,19 +249,26 @@ def cluster_superpixel_batch(
     """
     height, width = images.shape[-2:]
     cell_size = cluster_cell_size(height, width, n_segments)
-    needed = images.shape[0] * height * width * BYTES_PER_CLUSTERED_PIXEL
+    n_cells = math.ceil(height / cell_size) * math.ceil(width / cell_size)
+    n_images = images.shape[0]
+    per_image = height * width * BYTES_PER_CLUSTERED_PIXEL
+    needed = n_images * (per_image + n_cells * BYTES_PER_CLUSTER)
     available = available_memory(images.device)
     if needed > available:
+        fit = (available // n_images - per_image) // BYTES_PER_CLUSTER
+        hint = (f'request at most n_segments={fit:,}, downscale the images '
+                'or run fewer at once' if fit >= 1 else
+                'downscale the images or run fewer at once')
         raise ValueError(
-            f'{images.shape[0]} {height}x{width} image(s) need about '
+            f'n_segments={n_segments:,} gives {n_cells:,} clusters per '
+            f'{height}x{width} image; {n_images} image(s) need about '
             f'{_readable(needed)} to cluster at full resolution '
-            f'({BYTES_PER_CLUSTERED_PIXEL} bytes per pixel), but '
-            f'{_readable(available)} is available on {images.device}; '
-            'downscale the images or run fewer at once')
+            f'({BYTES_PER_CLUSTERED_PIXEL} bytes per pixel and '
+            f'{BYTES_PER_CLUSTER} per cluster), but {_readable(available)} '
+            f'is available on {images.device}; {hint}')
     assoc = network(images, cell_size)
     labels = association_to_labels(assoc, cell_size)[:, :height, :width]
     labels = upsample_labels(labels, tuple(out_shape or (height, width)))
-    n_cells = math.ceil(height / cell_size) * math.ceil(width / cell_size)
     return connected_superpixels(labels, n_cells, connectivity), assoc
 
 

@@ -13,7 +13,8 @@ from scipy import ndimage
 
 from conftest import REPO
 from mmsuperpix.apis import init_superpixel_model, superpixelize, to_bgr_uint8
-from mmsuperpix.superpixels import predict_superpixel_batch, protocol
+from mmsuperpix.superpixels import (cluster_superpixel_batch,
+                                   predict_superpixel_batch, protocol)
 from mmsuperpix.registry import MODELS
 
 CONFIG = osp.join(REPO, 'configs', 'ainet',
@@ -134,6 +135,28 @@ def test_huge_request_fails_before_resizing():
     with pytest.raises(ValueError, match=r'n_segments=10,000,000 is too many '
                        r'for 2 3000x4000 image\(s\).*43824x58416 input'):
         predict_superpixel_batch(network, view, 10**7)
+
+
+def test_full_resolution_clustering_counts_its_clusters(monkeypatch):
+    """The default model at one cluster per pixel: 10**7 superpixels of a
+    4000x3000 image need ~76 GiB (a run was killed at 23 GB before this
+    check counted the clusters); the usual count fits in 16 GiB."""
+    monkeypatch.setattr(protocol, 'available_memory',
+                        lambda device: 16 * 2**30)
+    view = torch.zeros(1, 3, 1, 1).expand(1, 3, 3000, 4000)  # no memory
+
+    class Ran(Exception):
+        pass
+
+    def network(x, cell_size):
+        raise Ran
+
+    with pytest.raises(ValueError, match=r'n_segments=10,000,000 gives '
+                       r'12,000,000 clusters per 3000x4000 image.*'
+                       r'request at most n_segments=1,'):
+        cluster_superpixel_batch(network, view, 10**7)
+    with pytest.raises(Ran):  # passes the check, reaches the network
+        cluster_superpixel_batch(network, view, 2000)
 
 
 def test_missing_config_and_checkpoint(tmp_path):
