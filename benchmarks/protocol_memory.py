@@ -65,10 +65,11 @@ def parse_args():
     return parser.parse_args()
 
 
-def peak_of_call(model, image: np.ndarray, count: int) -> int:
+def peak_of_call(model, image: np.ndarray, count: int,
+                 warmup: np.ndarray) -> int:
     """Peak resident bytes of one ``superpixelize`` call above the memory
-    before it (after a warm-up call)."""
-    superpixelize(model, image[:64, :64], 20)  # warm-up: allocator, kernels
+    before it (after a warm-up call on ``warmup``: allocator, kernels)."""
+    superpixelize(model, warmup, 50)
     before = psutil.Process().memory_info().rss
     superpixelize(model, image, count)
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before
@@ -81,7 +82,8 @@ def measure_clustered_one(height: int, width: int, count: int) -> None:
     size = cluster_cell_size(height, width, count)
     clusters = -(-height // size) * -(-width // size)
     print(height * width, clusters,
-          peak_of_call(init_superpixel_model(), image, count))
+          peak_of_call(init_superpixel_model(), image, count,
+                       image[:64, :64]))
 
 
 def fit_clustered(threads: int) -> None:
@@ -109,7 +111,7 @@ def measure_one(model_name: str, precision: str, count: int) -> None:
     model = init_superpixel_model(CONFIGS[model_name], precision=precision)
     image = np.random.default_rng(0).integers(
         0, 255, (*IMAGE_SHAPE, 3), dtype=np.uint8)
-    peak = peak_of_call(model, image, count)
+    peak = peak_of_call(model, image, count, image)
     rows, cols = grid_shape(*IMAGE_SHAPE, count)
     print(rows * cols * model.cell_size**2, peak)
 
