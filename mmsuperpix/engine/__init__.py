@@ -1,13 +1,16 @@
 from .hooks import (AtomicCheckpointHook, AuxiliaryEstimatorHook,
-                    CheckpointFitHook,
+                    CheckpointFitHook, DINOHook, GumbelTemperatureHook,
                     MeanTeacherHook, MetricCurvesHook, NonFiniteGuardHook,
                     RandomStateHook, SuperpixelVisualizationHook,
                     TrainingDivergedError)
+from .optimizers import SubmoduleOptimWrapperConstructor
 from .runner import TeacherStudentValLoop
 
 __all__ = [
     'AtomicCheckpointHook', 'AuxiliaryEstimatorHook', 'CheckpointFitHook',
+    'DINOHook', 'GumbelTemperatureHook',
     'MeanTeacherHook', 'MetricCurvesHook', 'NonFiniteGuardHook',
-    'RandomStateHook', 'SuperpixelVisualizationHook',
+    'RandomStateHook', 'SubmoduleOptimWrapperConstructor',
+    'SuperpixelVisualizationHook',
     'TeacherStudentValLoop', 'TrainingDivergedError'
 ]

@@ -6,4 +6,5 @@ from .losses import *  # noqa: F401,F403
 from .perturbations import *  # noqa: F401,F403
 from .pseudo_labels import *  # noqa: F401,F403
 from .segmentors import *  # noqa: F401,F403
+from .selfsup import *  # noqa: F401,F403
 from .utils import *  # noqa: F401,F403

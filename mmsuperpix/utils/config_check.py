@@ -247,7 +247,13 @@ def check_component_types(cfg: Config) -> None:
             continue
         component = _find_component(name)
         if component is not None:
-            _check_arguments(path, name, component, node)
+            # keys a custom optim-wrapper constructor reads itself
+            constructor = (_find_component(node['constructor'])
+                           if isinstance(node.get('constructor'), str)
+                           else None)
+            own = getattr(constructor, 'config_keys', ())
+            _check_arguments(path, name, component,
+                             {k: v for k, v in node.items() if k not in own})
             continue
         known = {n for reg in registries for n in reg.module_dict}
         near = _close(name, sorted(known), cutoff=0.6)

@@ -165,3 +165,23 @@ def test_missing_img():
 def test_bad_arguments(kwargs, match):
     with pytest.raises((TypeError, ValueError), match=match):
         StrongPhotometricAugment(**kwargs)
+
+
+def test_solarize_inverts_values_from_128():
+    img = np.array([[[0, 127, 128], [200, 255, 10]]], np.uint8)
+    out = StrongPhotometricAugment.solarize(img)
+    assert out.tolist() == [[[0, 127, 127], [55, 0, 10]]]
+    aug = StrongPhotometricAugment(jitter_prob=0, gray_prob=0, blur_prob=0,
+                                   solarize_prob=1)
+    assert aug(dict(img=img.copy()))['img'].tolist() == out.tolist()
+
+
+def test_no_solarize_draw_by_default():
+    # UniMatch / DDFP runs keep their random stream: three draws (jitter,
+    # grayscale, blur), none for the solarisation they do not use
+    aug = StrongPhotometricAugment(jitter_prob=0, gray_prob=0, blur_prob=0)
+    np.random.seed(3)
+    expected = np.random.rand(4)[3]
+    np.random.seed(3)
+    aug(dict(img=np.zeros((4, 4, 3), np.uint8)))
+    assert np.random.rand() == expected

@@ -8,11 +8,13 @@ from .loading_unlabeled import LoadUnlabeledValidity
 from .multi_branch import MultiBranch
 from .patch_jitter import PatchJitter
 from .random_relative_resize import RandomRelativeResize
+from .random_resized_crop import RandomResizedCrop
 from .strong_augment import StrongPhotometricAugment
 
 __all__ = [
     'GenerateSuperpixels', 'GradientModality', 'LoadCheckedImageFromFile',
     'LoadSuperpixels', 'LoadSuperpixelAnnotations', 'LoadUnlabeledValidity',
     'MultiBranch', 'PackSuperpixelInputs', 'PatchJitter', 'RandomRelativeResize',
+    'RandomResizedCrop',
     'StrongPhotometricAugment'
 ]

@@ -1,4 +1,5 @@
-"""The strong photometric view of UniMatch / DDFP semi-supervised training."""
+"""The strong photometric view of UniMatch / DDFP semi-supervised training
+and of DINO's multi-crop views."""
 import math
 from numbers import Number
 from typing import Tuple, Union
@@ -62,6 +63,9 @@ class StrongPhotometricAugment(BaseTransform):
     3. With probability ``blur_prob``: a Gaussian blur of standard
        deviation ``sigma ~ U(blur_sigma)`` (PIL's ``GaussianBlur(radius=
        sigma)``), kernel ``2 * ceil(3 * sigma) + 1``, border replicated.
+    4. With probability ``solarize_prob`` (0 in UniMatch / DDFP; 0.2 on
+       DINO's second global view): PIL's ``ImageOps.solarize``, every value
+       ``v >= 128`` becomes ``255 - v``.
 
     Only photometric: no pixel moves, so the view stays aligned with the
     weak view and the validity map. Randomness comes from numpy's global
@@ -91,6 +95,8 @@ class StrongPhotometricAugment(BaseTransform):
         blur_prob (float): Probability of the blur. Defaults to 0.5.
         blur_sigma (tuple[float, float]): Range of the blur's sigma in
             pixels. Defaults to (0.1, 2.0).
+        solarize_prob (float): Probability of the solarisation. Defaults
+            to 0.
     """
 
     def __init__(self,
@@ -101,7 +107,8 @@ class StrongPhotometricAugment(BaseTransform):
                  jitter_prob: float = 0.8,
                  gray_prob: float = 0.2,
                  blur_prob: float = 0.5,
-                 blur_sigma: Tuple[float, float] = (0.1, 2.0)) -> None:
+                 blur_sigma: Tuple[float, float] = (0.1, 2.0),
+                 solarize_prob: float = 0.0) -> None:
         super().__init__()
         inf = math.inf
         self.brightness = _factor_range('brightness', brightness, 1, 0, inf)
@@ -111,6 +118,7 @@ class StrongPhotometricAugment(BaseTransform):
         self.jitter_prob = _check_prob('jitter_prob', jitter_prob)
         self.gray_prob = _check_prob('gray_prob', gray_prob)
         self.blur_prob = _check_prob('blur_prob', blur_prob)
+        self.solarize_prob = _check_prob('solarize_prob', solarize_prob)
         if (not isinstance(blur_sigma, (tuple, list)) or len(blur_sigma) != 2
                 or not 0 < blur_sigma[0] <= blur_sigma[1]):
             raise ValueError('blur_sigma must be a (min, max) pair with 0 < '
@@ -168,6 +176,11 @@ class StrongPhotometricAugment(BaseTransform):
         return cv2.GaussianBlur(img, (k, k), sigmaX=sigma, sigmaY=sigma,
                                 borderType=cv2.BORDER_REPLICATE)
 
+    @staticmethod
+    def solarize(img: np.ndarray, threshold: int = 128) -> np.ndarray:
+        """Invert every value at or above ``threshold`` (PIL's method)."""
+        return np.where(img >= threshold, 255 - img, img).astype(np.uint8)
+
     # -- the random composition --------------------------------------------
     def _color_jitter(self, img: np.ndarray) -> np.ndarray:
         order = np.random.permutation(4)
@@ -216,6 +229,8 @@ class StrongPhotometricAugment(BaseTransform):
             img = self.to_grayscale(img)
         if np.random.rand() < self.blur_prob:
             img = self.gaussian_blur(img, np.random.uniform(*self.blur_sigma))
+        if self.solarize_prob and np.random.rand() < self.solarize_prob:
+            img = self.solarize(img)
         results['img'] = np.ascontiguousarray(img)
         return results
 
@@ -224,4 +239,5 @@ class StrongPhotometricAugment(BaseTransform):
                 f'contrast={self.contrast}, saturation={self.saturation}, '
                 f'hue={self.hue}, jitter_prob={self.jitter_prob}, '
                 f'gray_prob={self.gray_prob}, blur_prob={self.blur_prob}, '
-                f'blur_sigma={self.blur_sigma})')
+                f'blur_sigma={self.blur_sigma}, '
+                f'solarize_prob={self.solarize_prob})')

@@ -1,11 +1,11 @@
 """The teacher update of teacher-student semi-supervised segmentation."""
 from typing import Optional
 
-import torch
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
+from mmsuperpix.models.utils import ema_update_
 from mmsuperpix.registry import HOOKS
 
 
@@ -72,18 +72,9 @@ class MeanTeacherHook(Hook):
                              f'{self.MODES}, got {mode!r}')
         return model, mode
 
-    @torch.no_grad()
-    def _update(self, model, decay: float, buffers: bool) -> None:
-        pairs = list(zip(model.teacher.parameters(),
-                         model.student.parameters()))
-        if buffers:
-            pairs += list(zip(model.teacher.buffers(),
-                              model.student.buffers()))
-        for teacher, student in pairs:
-            if decay == 0 or not teacher.is_floating_point():
-                teacher.copy_(student)
-            else:
-                teacher.mul_(decay).add_(student.detach(), alpha=1 - decay)
+    @staticmethod
+    def _update(model, decay: float, buffers: bool) -> None:
+        ema_update_(model.teacher, model.student, decay, buffers)
 
     def _start(self, model) -> None:
         self._update(model, 0.0, buffers=True)

@@ -3,6 +3,7 @@ from .auxiliary_estimator import AuxiliaryEstimator
 from .content_selective_gate import ContentSelectiveGate
 from .cutmix import cutmix, cutmix_boxes
 from .grouped_conv_in_relu import GroupedConvInReLU
+from .ema import ema_update_
 from .dual_batch_norm import (DualBatchNorm, auxiliary_bn, convert_to_dual_bn,
                               strip_auxiliary_bn)
 from .linear_self_attention import LinearSelfAttention
@@ -13,5 +14,6 @@ __all__ = [
     'AssociationImplantation', 'AuxiliaryEstimator', 'ContentSelectiveGate',
     'DualBatchNorm', 'GroupedConvInReLU', 'LinearSelfAttention',
     'LocalContextAttention', 'SuperpixelBatch', 'auxiliary_bn',
-    'convert_to_dual_bn', 'cutmix', 'cutmix_boxes', 'strip_auxiliary_bn'
+    'convert_to_dual_bn', 'cutmix', 'cutmix_boxes', 'ema_update_',
+    'strip_auxiliary_bn'
 ]

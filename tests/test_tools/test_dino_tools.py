@@ -1,0 +1,51 @@
+"""DINO pretraining through the tools on the tiny demo data (no labels
+loaded), its teacher exported and loaded as the frozen backbone of the
+NeuralEF DINO config."""
+import os.path as osp
+
+import torch
+from mmengine.registry import init_default_scope
+
+from conftest import REPO, run_tool
+from mmsuperpix.registry import MODELS
+from mmsuperpix.utils import load_run_config
+
+DINO = osp.join(REPO, 'configs', 'dino',
+                'dino_vit-t8_1xb32-3k_demovoc-128x128.py')
+NEURALEF = osp.join(REPO, 'configs', 'neuralef',
+                    'neuralef_dino-vit-t8_1xb8-1500_demovoc-128x128.py')
+
+
+def test_pretrain_export_and_load_into_neuralef(tmp_path, demo_root):
+    work = tmp_path / 'work'
+    options = [f'data_root={osp.join(demo_root, "VOC2012")}', 'max_iters=4',
+               'batch_size=2', 'crop_size=(32,32)', 'local_crop_size=(16,16)',
+               'out_dim=64', 'train_dataloader.num_workers=0',
+               'train_dataloader.persistent_workers=False',
+               'default_hooks.logger.interval=1']
+    proc = run_tool(['tools/train.py', DINO, '--work-dir', str(work),
+                     '--cfg-options', *options])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    log = proc.stdout + proc.stderr
+    assert 'loss_dino' in log and 'teacher_temp' in log
+    assert 'is skipped since its requires_grad=False' not in log.replace(
+        'last_layer_g is skipped', '')  # no teacher weight in the optimiser
+    exported = tmp_path / 'dino_teacher.pth'
+    proc = run_tool(['tools/model_converters/export_checkpoint.py',
+                     str(work / 'iter_4.pth'), str(exported), '--submodule',
+                     'teacher.backbone'])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+    init_default_scope('mmseg')
+    # the same crop, so the position embeddings are not resized
+    cfg = load_run_config(NEURALEF, dict(pretrained_backbone=str(exported),
+                                         crop_size=(32, 32)),
+                          check_files=False)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    teacher = torch.load(exported, weights_only=True)
+    teacher = teacher.get('state_dict', teacher)
+    backbone = model.backbone.state_dict()
+    assert set(backbone) == set(teacher)
+    for key, value in backbone.items():
+        assert torch.equal(value, teacher[key]), key
