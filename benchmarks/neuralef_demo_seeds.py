@@ -1,7 +1,10 @@
 """NeuralEF vs the k-means baseline on the demo data: the same frozen
-backbone (the shipped superpixel model's SCN encoder, never trained with
-the demo's labels), the same K and the same cluster-to-class matching,
-paired seeds; mean +- std and the paired difference with a 95% t-interval.
+backbone, never trained with the demo's labels (``--backbone scn``: the
+shipped superpixel model's SCN encoder; ``dino``: a ViT-Tiny/8 pretrained
+by DINO on the demo's train images without labels, file given by
+``--cfg-options pretrained_backbone=...``), the same K and the same
+cluster-to-class matching, paired seeds; mean +- std and the paired
+difference with a 95% t-interval.
 
 Per seed ``k``: NeuralEF is trained with ``tools/train.py <demo config>
 --cfg-options randomness.seed=k`` and tested with ``tools/test.py``;
@@ -13,6 +16,8 @@ Example (about 30 min per NeuralEF seed on 2 CPU cores)::
 
     python benchmarks/neuralef_demo_seeds.py --data-root data/demo_voc/VOC2012 \\
         --seeds 0 1 2
+    python benchmarks/neuralef_demo_seeds.py --backbone dino --cfg-options \\
+        pretrained_backbone=work_dirs/dino_vit-t8_demovoc.pth
 """
 import argparse
 import json
@@ -25,9 +30,13 @@ import sys
 from sweep_utils import REPO, interval, test, train
 
 CONFIGS = osp.join(REPO, 'configs', 'neuralef')
-NEURALEF = osp.join(CONFIGS,
-                    'neuralef_scn-encoder_1xb8-1500_demovoc-128x128.py')
-KMEANS = osp.join(CONFIGS, 'kmeans_scn-encoder_demovoc-128x128.py')
+#: backbone -> (NeuralEF config, k-means config) on the same tokens
+PAIRS = {
+    'scn': ('neuralef_scn-encoder_1xb8-1500_demovoc-128x128.py',
+            'kmeans_scn-encoder_demovoc-128x128.py'),
+    'dino': ('neuralef_dino-vit-t8_1xb8-1500_demovoc-128x128.py',
+             'kmeans_dino-vit-t8_demovoc-128x128.py'),
+}
 KEYS = ('mIoU', 'aAcc')
 
 
@@ -36,22 +45,24 @@ def neuralef_run(seed, args):
     options = [f'data_root={args.data_root}', f'randomness.seed={seed}',
                *args.cfg_options]
     checkpoint = osp.join(work, f'iter_{args.max_iters}.pth')
+    config = osp.join(CONFIGS, PAIRS[args.backbone][0])
     if not osp.isfile(checkpoint):
-        train(NEURALEF, work, options + [f'max_iters={args.max_iters}'])
-    return test(NEURALEF, checkpoint, osp.join(work, 'test'), options)
+        train(config, work, options + [f'max_iters={args.max_iters}'])
+    return test(config, checkpoint, osp.join(work, 'test'), options)
 
 
 def kmeans_run(seed, args):
     work = osp.join(args.out_dir, 'kmeans', f'seed{seed}')
     options = [f'data_root={args.data_root}', *args.cfg_options]
     checkpoint = osp.join(work, 'kmeans.pth')
+    config = osp.join(CONFIGS, PAIRS[args.backbone][1])
     if not osp.isfile(checkpoint):
         subprocess.run([sys.executable, osp.join(REPO, 'tools',
                                                  'fit_kmeans_head.py'),
-                        KMEANS, checkpoint, '--seed', str(seed),
+                        config, checkpoint, '--seed', str(seed),
                         '--cfg-options', *options], check=True, cwd=REPO,
                        stdout=subprocess.DEVNULL)
-    return test(KMEANS, checkpoint, osp.join(work, 'test'), options)
+    return test(config, checkpoint, osp.join(work, 'test'), options)
 
 
 def summary(values):
@@ -63,13 +74,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--data-root',
                         default=osp.join(REPO, 'data', 'demo_voc', 'VOC2012'))
+    parser.add_argument('--backbone', choices=sorted(PAIRS), default='scn')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument('--max-iters', type=int, default=1500)
     parser.add_argument('--cfg-options', nargs='*', default=[],
                         help='extra overrides for both methods')
-    parser.add_argument('--out-dir', default=osp.join(
-        REPO, 'work_dirs', 'neuralef_demo_seeds'))
+    parser.add_argument('--out-dir', default=None,
+                        help='default: work_dirs/neuralef_demo_seeds[_dino]')
     args = parser.parse_args()
+    args.out_dir = args.out_dir or osp.join(
+        REPO, 'work_dirs', 'neuralef_demo_seeds' + (
+            '' if args.backbone == 'scn' else f'_{args.backbone}'))
     os.makedirs(args.out_dir, exist_ok=True)
     results = {'NeuralEF': {}, 'k-means': {}}
     for seed in args.seeds:
@@ -80,8 +95,8 @@ def main():
             for name, runs in results.items()), flush=True)
     with open(osp.join(args.out_dir, 'results.json'), 'w') as f:
         json.dump(results, f, indent=1)
-    print(f'\ndemo val, {len(args.seeds)} paired seeds '
-          f'{args.seeds}, K 32, majority matching')
+    print(f'\ndemo val, {args.backbone} backbone, {len(args.seeds)} paired '
+          f'seeds {args.seeds}, K 32, majority matching')
     for key in KEYS:
         ours = [results['NeuralEF'][s][key] for s in args.seeds]
         base = [results['k-means'][s][key] for s in args.seeds]

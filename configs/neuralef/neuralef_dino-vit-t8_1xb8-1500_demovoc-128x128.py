@@ -1,15 +1,17 @@
 # NeuralEF on the embedded demo data with a frozen ViT-Tiny/8 pretrained by
 # DINO on the demo's train images WITHOUT their labels
-# (../dino/dino_vit-t8_1xb32-3k_demovoc-128x128.py, the teacher's backbone
+# (../dino/dino_vit-t8_1xb32-3k_demovoc-128x128.py; the teacher's backbone
 # exported with tools/model_converters/export_checkpoint.py --submodule
-# teacher.backbone): the
-# paper's setting (frozen ViT tokens after block 0, the middle block and the
-# final norm, concatenated; the feature graph on the final tokens) at the
-# demo's scale. A 128x128 crop gives 16x16 tokens, as the SCN-encoder demo.
-# The k-means baseline on the same tokens: kmeans_dino-vit-t8_demovoc-128x128.py.
+# teacher.backbone): the paper's setting at the demo's scale. Frozen ViT
+# tokens after block 0, the middle block and the final norm, concatenated,
+# feed psi; the feature graph is built on the last block's attention keys,
+# as the public code does with DINO weights. A 128x128 crop gives 16x16
+# tokens, as in the SCN-encoder demo. The k-means baseline on the same
+# tokens: kmeans_dino-vit-t8_demovoc-128x128.py.
 _base_ = ['./neuralef_scn-encoder_1xb8-1500_demovoc-128x128.py']
 pretrained_backbone = 'work_dirs/dino_vit-t8_demovoc.pth'
 model = dict(
+    high_level='dino_keys',
     data_preprocessor=dict(
         mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375]),
     backbone=dict(
