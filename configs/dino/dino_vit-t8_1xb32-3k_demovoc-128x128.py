@@ -98,7 +98,9 @@ model = dict(
     teacher_temp=(0.04, 0.07),
     teacher_temp_warmup=0.3,
     momentum=(0.996, 1.0),
-    freeze_last_layer=0.01)
+    freeze_last_layer=0.01,
+    # bfloat16 autocast where the CPU has native support (AMX / AVX512-BF16)
+    mixed_precision='auto')
 # no labels: no validation or test data
 val_dataloader = None
 val_evaluator = None

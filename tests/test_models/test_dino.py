@@ -204,3 +204,20 @@ def test_clear_errors():
         build()(dict(local_0=torch.zeros(1, 3, 16, 16)), mode='loss')
     with pytest.raises(TypeError, match='MultiBranch'):
         build()(torch.zeros(1, 3, 32, 32), mode='loss')
+
+
+def test_bfloat16_autocast_step():
+    model = build(mixed_precision='bfloat16')
+    model.init_weights()
+    calls = []
+    for module in (model.student['backbone'].patch_embed,
+                   model.student['head'].mlp[0]):
+        module.register_forward_hook(
+            lambda module, args, out: calls.append(
+                (out[0] if isinstance(out, tuple) else out).dtype))
+    losses = model(views(), mode='loss')
+    assert len(calls) == 4 and set(calls) == {torch.bfloat16}
+    assert losses['loss_dino'].dtype == torch.float32
+    losses['loss_dino'].backward()
+    with pytest.raises(ValueError, match='mixed_precision'):
+        build(mixed_precision='int8')

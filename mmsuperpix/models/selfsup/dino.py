@@ -10,6 +10,7 @@ import torch.nn as nn
 from mmengine.model import BaseModel
 
 from mmsuperpix.registry import MODELS
+from mmsuperpix.superpixels import check_precision, precision_context
 from ..utils.ema import ema_update_
 
 
@@ -58,6 +59,10 @@ class DINO(BaseModel):
         teacher_temp_warmup (float): Share of the run. Defaults to 0.3.
         momentum (tuple[float, float]): Defaults to (0.996, 1.0).
         freeze_last_layer (float): Share of the run. Defaults to 0.01.
+        mixed_precision (str, optional): Autocast of the networks' forward
+            passes: ``'bfloat16'``, ``'float16'``, ``'auto'`` (bfloat16 on
+            CPUs with native support) or None (float32, default). The loss
+            is computed in float32.
     """
 
     def __init__(self,
@@ -71,6 +76,7 @@ class DINO(BaseModel):
                  teacher_temp_warmup: float = 0.3,
                  momentum: Tuple[float, float] = (0.996, 1.0),
                  freeze_last_layer: float = 0.01,
+                 mixed_precision: Optional[str] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
@@ -93,6 +99,8 @@ class DINO(BaseModel):
         self.teacher_temp_warmup = teacher_temp_warmup
         self.momentum_range = tuple(momentum)
         self.freeze_last_layer = freeze_last_layer
+        check_precision(mixed_precision, 'mixed_precision')
+        self.mixed_precision = mixed_precision
         self.set_progress(0.0)
 
     def init_weights(self) -> None:
@@ -142,7 +150,9 @@ class DINO(BaseModel):
                    and views[stop].shape[-2:] == views[start].shape[-2:]):
                 stop += 1
             batch = torch.cat(views[start:stop])
-            logits = network['head'](self.pool(network['backbone'](batch)))
+            with precision_context(self.mixed_precision, batch.device.type):
+                logits = network['head'](self.pool(
+                    network['backbone'](batch)))
             outputs.extend(logits.chunk(stop - start))
             start = stop
         return outputs
