@@ -23,6 +23,11 @@ Example (30 s on 2 idle CPU cores for the demo's 100 val images at k 64 and
 
     python benchmarks/neuralef_spectral_ceiling.py \\
         --data-root data/demo_voc/VOC2012 --knn 64 455 3200
+
+Other frozen backbones by ``--config`` (and ``--cfg-options
+pretrained_backbone=...``): the DINO ViT-T/8 NeuralEF config, or the
+label-trained diagnostic backbone of
+``benchmarks/configs/neuralef_supervised-r18-oracle_demovoc-128x128.py``.
 """
 import argparse
 import os.path as osp
@@ -33,7 +38,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 import torch.nn.functional as F
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmseg.utils import register_all_modules
 from PIL import Image
 from scipy.sparse.linalg import eigsh
@@ -146,10 +151,14 @@ def main():
                         default='high')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        default={}, help='config overrides, key=value '
+                        '(e.g. pretrained_backbone=...)')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     register_all_modules()
     cfg = Config.fromfile(args.config)
+    cfg.merge_from_dict(args.cfg_options)
     fill_placeholders(cfg)
     model = MODELS.build(cfg.model)
     model.init_weights()
