@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+import torch
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SHARED_DATA = osp.join(osp.dirname(REPO), 'shared', 'data')
@@ -74,3 +75,19 @@ def run(cmd, cwd=REPO, env=None, timeout=600):
 def run_tool(args, **kwargs):
     """Run a Python script of the repository with this interpreter."""
     return run([sys.executable, *args], **kwargs)
+
+
+def assert_same(a, b, where):
+    """Nested dicts / lists of tensors and numbers are equal, exactly."""
+    if isinstance(a, dict):
+        assert a.keys() == b.keys(), where
+        for key in a:
+            assert_same(a[key], b[key], f'{where}.{key}')
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert_same(x, y, f'{where}.{i}')
+    elif isinstance(a, torch.Tensor):
+        assert torch.equal(a, b), where
+    else:
+        assert a == b, where

@@ -13,7 +13,7 @@ import sys
 import pytest
 import torch
 
-from conftest import REPO, free_port, run, run_tool
+from conftest import REPO, assert_same, free_port, run, run_tool
 from mmsuperpix.utils import load_local_checkpoint
 
 DDFP = osp.join(REPO, 'configs', 'demo',
@@ -112,22 +112,6 @@ def test_same_seed_same_run(ddfp_run, demo_root, tmp_path):
     assert proc.returncode == 0, proc.stderr[-4000:]
     again, first = exact_losses(work_dir), exact_losses(ddfp_run)
     assert len(again) == 6 and again == first
-
-
-def assert_same(a, b, where):
-    """Nested dicts / lists of tensors and numbers are equal, exactly."""
-    if isinstance(a, dict):
-        assert a.keys() == b.keys(), where
-        for key in a:
-            assert_same(a[key], b[key], f'{where}.{key}')
-    elif isinstance(a, (list, tuple)):
-        assert len(a) == len(b), where
-        for i, (x, y) in enumerate(zip(a, b)):
-            assert_same(x, y, f'{where}.{i}')
-    elif isinstance(a, torch.Tensor):
-        assert torch.equal(a, b), where
-    else:
-        assert a == b, where
 
 
 def test_exported_teacher_is_a_plain_mmseg_model(ddfp_run, demo_root,
