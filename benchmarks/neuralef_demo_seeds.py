@@ -1,8 +1,7 @@
 """NeuralEF vs the k-means baseline on the demo data: the same frozen
 backbone, never trained with the demo's labels (``--backbone scn``: the
 shipped superpixel model's SCN encoder; ``dino``: a ViT-Tiny/8 pretrained
-by DINO on the demo's train images without labels, file given by
-``--cfg-options pretrained_backbone=...``), the same K and the same
+by DINO on the demo's train images without labels), the same K and the same
 cluster-to-class matching, paired seeds; mean +- std and the paired
 difference with a 95% t-interval.
 
@@ -12,12 +11,16 @@ k-means is fitted with ``tools/fit_kmeans_head.py --seed k`` (its k-means++
 draws and token sample) and tested the same way. Finished runs are reused,
 so the script can be re-run to fill in.
 
-Example (about 30 min per NeuralEF seed on 2 CPU cores)::
+Example (about 10 min per seed on 2 idle CPU cores: 1,500 NeuralEF
+iterations at ~0.3 s, then the tests)::
 
     python benchmarks/neuralef_demo_seeds.py --data-root data/demo_voc/VOC2012 \\
         --seeds 0 1 2
-    python benchmarks/neuralef_demo_seeds.py --backbone dino --cfg-options \\
-        pretrained_backbone=work_dirs/dino_vit-t8_demovoc.pth
+    python benchmarks/neuralef_demo_seeds.py --backbone dino
+
+(``--backbone dino`` uses the shipped DINO export
+``mmsuperpix/model_zoo/dino_vit-t8_demovoc.pth`` unless
+``--cfg-options pretrained_backbone=...`` names another.)
 """
 import argparse
 import json

@@ -126,6 +126,20 @@ def normalise(graph: sp.csr_matrix) -> sp.csr_matrix:
     return sp.diags(scale) @ graph @ sp.diags(scale)
 
 
+def neighbour_shares(graph: sp.csr_matrix, tokens_per_image: int,
+                     labels: np.ndarray) -> tuple:
+    """Shares of the graph's edge weight (M, M) that join two tokens of the
+    same image, and two labelled tokens of the same class: a kernel whose
+    mass stays inside images has eigenvectors that separate images, not
+    classes."""
+    coo = graph.tocoo()
+    same_image = coo.row // tokens_per_image == coo.col // tokens_per_image
+    labelled = (labels[coo.row] != 255) & (labels[coo.col] != 255)
+    same_class = labels[coo.row] == labels[coo.col]
+    return (coo.data[same_image].sum() / coo.data.sum(),
+            coo.data[labelled & same_class].sum() / coo.data[labelled].sum())
+
+
 def check_against_dense(features: torch.Tensor, k: int,
                         subset: int = 1024) -> None:
     """The sparse graph equals ``feature_knn_graph`` on ``subset`` tokens
@@ -179,6 +193,9 @@ def main():
     print(f'{len(tokens)} tokens of {len(colours)} images, K '
           f'{num_clusters}; psi input {tokens.shape[1]}-d, high-level '
           f'{highs.shape[1]}-d; feature graph on the {args.graph} tokens')
+    shares = np.bincount(labels[labels != 255]) / (labels != 255).sum()
+    print(f'two random tokens: {100 / len(colours):.1f}% same image, '
+          f'{100 * (shares**2).sum():.1f}% same class')
     for seed in args.seeds:
         report(f'k-means on psi input tokens, seed {seed}',
                cluster(tokens, num_clusters, seed))
@@ -193,6 +210,11 @@ def main():
         features = tokens if args.graph == 'concat' else highs
         check_against_dense(features, k)
         graph = feature_graph(features, k)
+        image_share, class_share = neighbour_shares(
+            graph, len(tokens) // len(colours), labels)
+        print(f'feature graph, k {k}: {100 * image_share:.1f}% of its weight '
+              f'within an image, {100 * class_share:.1f}% within a class',
+              flush=True)
         for alpha in alphas:
             values, vectors = eigsh(graph + alpha * pixel, k=num_clusters,
                                     which='LA')

@@ -1,6 +1,6 @@
 # NeuralEF on the embedded demo data with a frozen ViT-Tiny/8 pretrained by
 # DINO on the demo's train images WITHOUT their labels
-# (../dino/dino_vit-t8_1xb32-3k_demovoc-128x128.py; the teacher's backbone
+# (../dino/dino_vit-t8_1xb32-1500_demovoc-128x128.py; the teacher's backbone
 # exported with tools/model_converters/export_checkpoint.py --submodule
 # teacher.backbone): the paper's setting at the demo's scale. Frozen ViT
 # tokens after block 0, the middle block and the final norm, concatenated,
@@ -9,7 +9,9 @@
 # tokens, as in the SCN-encoder demo. The k-means baseline on the same
 # tokens: kmeans_dino-vit-t8_demovoc-128x128.py.
 _base_ = ['./neuralef_scn-encoder_1xb8-1500_demovoc-128x128.py']
-pretrained_backbone = 'work_dirs/dino_vit-t8_demovoc.pth'
+# the shipped export (fp16) of ../dino/dino_vit-t8_1xb32-1500_demovoc-128x128.py
+# at iteration 1500, seed 0; a path relative to the repository root
+pretrained_backbone = 'mmsuperpix/model_zoo/dino_vit-t8_demovoc.pth'
 model = dict(
     high_level='dino_keys',
     data_preprocessor=dict(
