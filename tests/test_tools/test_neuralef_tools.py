@@ -1,8 +1,12 @@
 """NeuralEF through the tools on the tiny demo data: tools/train.py a few
 iterations, tools/test.py prints the matched mIoU; the k-means baseline
-through tools/fit_kmeans_head.py and tools/test.py."""
+through tools/fit_kmeans_head.py and tools/test.py; the cluster picture of
+tools/analysis_tools/show_clusters.py."""
 import json
 import os.path as osp
+import re
+
+import cv2
 
 from conftest import REPO, run_tool, write_tiny_config
 
@@ -39,4 +43,15 @@ def test_kmeans_baseline_fit_and_test(tmp_path, demo_root):
     proc = run_tool(['tools/test.py', config, str(checkpoint), '--work-dir',
                      str(tmp_path / 'test')])
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert 'mIoU' in proc.stdout + proc.stderr
+    tested = float(re.findall(r'mIoU: ([0-9.]+)', proc.stdout + proc.stderr)
+                   [-1])
+    picture = tmp_path / 'clusters.png'
+    proc = run_tool(['tools/analysis_tools/show_clusters.py', config,
+                     str(checkpoint), '--out', str(picture), '--num-images',
+                     '2', '--row-height', '40'])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    # the same matching as the metric's, fitted on the same test images
+    shown = float(re.search(r'mIoU ([0-9.]+),', proc.stdout).group(1))
+    assert abs(shown - tested) < 0.01
+    image = cv2.imread(str(picture))
+    assert image.shape[0] == 2 * 40 and image.shape[1] >= 4 * 40
