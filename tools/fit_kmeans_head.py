@@ -21,8 +21,8 @@ from mmengine.runner import Runner
 import mmsuperpix  # noqa: F401
 from mmsuperpix.apis import fit_kmeans_head
 from mmsuperpix.registry import MODELS
-from mmsuperpix.utils import (ConfigError, add_run_arguments, check_datasets,
-                              load_run_config)
+from mmsuperpix.utils import (ConfigError, add_run_arguments,
+                              load_tool_config)
 
 
 def main():
@@ -35,10 +35,7 @@ def main():
     add_run_arguments(parser, 'unused (the checkpoint path is OUT)')
     args = parser.parse_args()
     try:
-        cfg = load_run_config(args.config, args.cfg_options, args.work_dir,
-                              allow_unsafe_checkpoint=args.
-                              allow_unsafe_checkpoint)
-        check_datasets(cfg, 'train')
+        cfg = load_tool_config(args, 'train')
     except ConfigError as e:
         sys.exit(f'error: {e}')
     init_default_scope(cfg.get('default_scope', 'mmseg'))

@@ -13,6 +13,7 @@ from .checkpoint_loading import (add_unsafe_checkpoint_argument,
 from .config_check import (check_cfg_options,
                            check_component_types, check_weight_files)
 from .config_errors import ConfigError
+from .data_check import check_datasets
 from .dist import setup_cpu_distributed
 from .placeholders import (fill_placeholders, placeholder_names,
                            walk_values)
@@ -211,4 +212,22 @@ def load_run_config(config: str,
     add_run_safeguards(cfg)
     set_unsafe_checkpoint_loading(
         allow_unsafe_checkpoint or cfg.get('allow_unsafe_checkpoint', False))
+    return cfg
+
+
+def load_tool_config(args: argparse.Namespace, split: str) -> Config:
+    """The config of a single-process tool that reads one split's data
+    (``tools/fit_kmeans_head.py``, ``tools/analysis_tools/...``): the
+    options of :func:`add_run_arguments` and ``args.config`` applied by
+    :func:`load_run_config`, then the ``split``'s datasets checked.
+
+    Raises:
+        ConfigError: For a bad config, option or dataset.
+    """
+    cfg = load_run_config(
+        args.config,
+        args.cfg_options,
+        args.work_dir,
+        allow_unsafe_checkpoint=args.allow_unsafe_checkpoint)
+    check_datasets(cfg, split)
     return cfg

@@ -23,8 +23,8 @@ import mmsuperpix  # noqa: F401
 from mmsuperpix.evaluation.functional import (cluster_confusion,
                                               match_clusters, matched_scores)
 from mmsuperpix.registry import MODELS
-from mmsuperpix.utils import (ConfigError, add_run_arguments, check_datasets,
-                              load_run_config)
+from mmsuperpix.utils import (ConfigError, add_run_arguments,
+                              load_tool_config)
 
 
 def colour(ids: np.ndarray, palette: np.ndarray) -> np.ndarray:
@@ -48,10 +48,7 @@ def main():
     add_run_arguments(parser, 'unused')
     args = parser.parse_args()
     try:
-        cfg = load_run_config(args.config, args.cfg_options, args.work_dir,
-                              allow_unsafe_checkpoint=args.
-                              allow_unsafe_checkpoint)
-        check_datasets(cfg, 'test')
+        cfg = load_tool_config(args, 'test')
     except ConfigError as e:
         sys.exit(f'error: {e}')
     init_default_scope(cfg.get('default_scope', 'mmseg'))
