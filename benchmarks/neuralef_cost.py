@@ -35,12 +35,29 @@ def build(crop: int, orthogonal_map=None, num_clusters: int = 256):
                          orthogonal_map=orthogonal_map)))
 
 
-def seconds(fn, repeat: int) -> float:
-    fn()  # warm-up
-    start = time.perf_counter()
-    for _ in range(repeat):
-        fn()
-    return (time.perf_counter() - start) / repeat
+def timed_iteration(model, head, optimizer, inputs) -> dict:
+    """One training iteration, its parts timed inside the same call
+    (seconds): frozen backbone, kernel, psi forward + backward + Adam step.
+    Timing the parts in separate loops let warm-up effects land in one part
+    and not another (psi once exceeded the whole iteration)."""
+    def now() -> float:
+        if inputs.is_cuda:
+            torch.cuda.synchronize()
+        return time.perf_counter()
+
+    parts, start = {}, now()
+    features = model.extract_feat(inputs)
+    parts['backbone'] = now() - start
+    start = now()
+    kernel = model.graph_kernel(inputs, features)
+    parts['kernel'] = now() - start
+    start = now()
+    loss = head.loss(features, None, None, kernel=kernel)
+    optimizer.zero_grad()
+    sum(loss.values()).backward()
+    optimizer.step()
+    parts['psi'] = now() - start
+    return parts
 
 
 def main():
@@ -66,26 +83,13 @@ def main():
         model = build(crop, args.orthogonal_map).to(device).train()
         optimizer = torch.optim.Adam(model.decode_head.parameters(), 1e-3)
         inputs = torch.randn(images, 3, crop, crop, device=device)
-        features = model.extract_feat(inputs)
         head = model.decode_head
-
-        def step():
-            kernel = model.graph_kernel(inputs, features)
-            loss = head.loss(features, None, None, kernel=kernel)
-            optimizer.zero_grad()
-            sum(loss.values()).backward()
-            optimizer.step()
-
-        def iteration():
-            nonlocal features
-            features = model.extract_feat(inputs)
-            step()
-
-        backbone = seconds(lambda: model.extract_feat(inputs), args.repeat)
-        kernel = seconds(lambda: model.graph_kernel(inputs, features),
-                         args.repeat)
-        psi = seconds(step, args.repeat) - kernel
-        total = seconds(iteration, args.repeat)
+        timed_iteration(model, head, optimizer, inputs)  # warm-up
+        runs = [timed_iteration(model, head, optimizer, inputs)
+                for _ in range(args.repeat)]
+        backbone, kernel, psi = (sum(run[part] for run in runs) / len(runs)
+                                 for part in ('backbone', 'kernel', 'psi'))
+        total = backbone + kernel + psi
         tokens = images * (crop // 16)**2
         print(f'| {images} x {crop}x{crop} | {tokens} | {backbone:.2f} | '
               f'{kernel:.2f} | {psi:.2f} | {total:.2f} |', flush=True)

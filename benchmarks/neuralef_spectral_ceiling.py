@@ -32,6 +32,7 @@ label-trained diagnostic backbone of
 import argparse
 import os.path as osp
 import time
+from typing import Tuple
 
 import cv2
 import numpy as np
@@ -127,7 +128,7 @@ def normalise(graph: sp.csr_matrix) -> sp.csr_matrix:
 
 
 def neighbour_shares(graph: sp.csr_matrix, tokens_per_image: int,
-                     labels: np.ndarray) -> tuple:
+                     labels: np.ndarray) -> Tuple[float, float]:
     """Shares of the graph's edge weight (M, M) that join two tokens of the
     same image, and two labelled tokens of the same class: a kernel whose
     mass stays inside images has eigenvectors that separate images, not

@@ -7,6 +7,7 @@ import os.path as osp
 import re
 
 import cv2
+import torch
 
 from conftest import REPO, run_tool, write_tiny_config
 
@@ -55,3 +56,19 @@ def test_kmeans_baseline_fit_and_test(tmp_path, demo_root):
     assert abs(shown - tested) < 0.01
     image = cv2.imread(str(picture))
     assert image.shape[0] == 2 * 40 and image.shape[1] >= 4 * 40
+
+
+def test_show_clusters_refuses_missing_or_foreign_checkpoint(tmp_path,
+                                                            demo_root):
+    config = write_tiny_config(tmp_path, demo_root, base=KMEANS)
+    picture = tmp_path / 'clusters.png'
+    proc = run_tool(['tools/analysis_tools/show_clusters.py', config,
+                     str(tmp_path / 'absent.pth'), '--out', str(picture)])
+    assert proc.returncode != 0 and 'absent.pth' in proc.stderr
+    assert 'does not exist' in proc.stderr
+    foreign = tmp_path / 'foreign.pth'
+    torch.save(dict(state_dict=dict(other=torch.zeros(3))), foreign)
+    proc = run_tool(['tools/analysis_tools/show_clusters.py', config,
+                     str(foreign), '--out', str(picture)])
+    assert proc.returncode != 0 and 'foreign.pth' in proc.stderr
+    assert 'Traceback' not in proc.stderr and not picture.exists()
