@@ -51,6 +51,17 @@ def at_counts(rows, key, counts):
                      right=np.nan)
 
 
+def per_image_at_counts(rows, key, counts):
+    """``(n_images, len(counts))`` metric ``key`` of each image interpolated
+    along that image's own (actual count, metric) curve (rows of
+    ``benchmark_method(..., per_image=True)``; NaN outside its range)."""
+    xs = np.array([r['per_image']['n_superpixels'] for r in rows], float).T
+    ys = np.array([r['per_image'][key] for r in rows], float).T
+    return np.stack([at_counts([dict(n_superpixels=x, v=y)
+                                for x, y in zip(x_img, y_img)], 'v', counts)
+                     for x_img, y_img in zip(xs, ys)])
+
+
 def comparison_figure(samples, title, method, out_file, index=5, n=400):
     """``method`` next to OpenCV SLIC on one image at (nearly) equal actual
     counts: SLIC's target is searched to match the method's actual count."""

@@ -6,7 +6,7 @@ import io
 import os
 import os.path as osp
 from collections.abc import Sequence
-from typing import Callable, Optional, Tuple
+from typing import Callable, List, Optional, Tuple
 
 import cv2
 import numpy as np
@@ -113,7 +113,8 @@ def nyuv2_samples(data_root: str, split: str = 'test',
 def voc_samples(data_root: str,
                 label_dir: str = 'SegmentationClassAug',
                 void: int = 255,
-                limit: Optional[int] = None) -> SampleList:
+                limit: Optional[int] = None,
+                ann_file: Optional[str] = None) -> SampleList:
     """Images with semantic label maps (Pascal VOC layout: ``JPEGImages/
     *.jpg`` and ``<label_dir>/*.png``) as superpixel ground truth: each
     class region of the map is a segment (one annotation per image).
@@ -130,6 +131,9 @@ def voc_samples(data_root: str,
         void (int): The void label. Defaults to 255.
         limit (int, optional): Keep the first ``limit`` images (sorted by
             id). Defaults to None (all).
+        ann_file (str, optional): A list of image ids, one per line (VOC's
+            ``ImageSets/Segmentation/val.txt``), relative to ``data_root``
+            unless absolute. Defaults to None (every label map).
 
     Returns:
         SampleList: Yields ``(name, (H, W, 3) uint8 BGR, (1, H, W) int32
@@ -142,6 +146,8 @@ def voc_samples(data_root: str,
             f'and {label_dir}/ (the Pascal VOC layout)')
     names = sorted(osp.splitext(f)[0] for f in os.listdir(labels)
                    if f.endswith('.png'))
+    if ann_file is not None:
+        names = _listed(osp.join(data_root, ann_file), names)
     items = [(osp.join(data_root, 'JPEGImages', name + '.jpg'),
               osp.join(labels, name + '.png')) for name in names]
     if limit is not None and (isinstance(limit, bool) or limit < 1):
@@ -149,6 +155,22 @@ def voc_samples(data_root: str,
                          f'{limit!r}')
     return SampleList(items[:limit] if limit is not None else items,
                       functools.partial(_read_semantic_map, void=void))
+
+
+def _listed(ann_file: str, names: List[str]) -> List[str]:
+    """The ids of ``ann_file`` (one per line), each checked to have a
+    label map among ``names``."""
+    if not osp.isfile(ann_file):
+        raise FileNotFoundError(f'no image list {ann_file!r}: give a file '
+                                'of image ids, one per line')
+    with open(ann_file) as f:
+        listed = [line.split()[0] for line in f if line.strip()]
+    missing = sorted(set(listed) - set(names))
+    if missing:
+        raise FileNotFoundError(
+            f'{ann_file!r} lists {len(missing)} image(s) without a label '
+            f'map, e.g. {missing[0]!r}; fix the list or the data root')
+    return sorted(listed)
 
 
 def _read_semantic_map(path: str, void: int) -> np.ndarray:

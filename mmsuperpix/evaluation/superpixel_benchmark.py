@@ -89,7 +89,8 @@ def benchmark_method(segment_fn: SegmentFn,
                      samples: Iterable[Sample],
                      counts: Union[int, Sequence[int]],
                      tolerance: Optional[int] = None,
-                     progress: bool = True) -> List[dict]:
+                     progress: bool = True,
+                     per_image: bool = False) -> List[dict]:
     """Score one superpixel method at several target counts.
 
     For every sample and count, ``segment_fn`` is timed (wall clock,
@@ -110,6 +111,8 @@ def benchmark_method(segment_fn: SegmentFn,
             uses Stutz's default for each image size.
         progress (bool): Show a progress bar over images x counts. Defaults
             to True.
+        per_image (bool): Also return each image's scores (for paired
+            comparisons of methods over the same images). Defaults to False.
 
     Returns:
         list[dict]: One row per count, in the given order, with the keys of
@@ -117,7 +120,10 @@ def benchmark_method(segment_fn: SegmentFn,
         actual count over images), the means over all (image, annotation)
         pairs of ``asa, br, bp, ue_np, ue_levin, co, ev`` (NaN EVs of
         constant images are skipped), ``ms_per_image`` (mean run time of
-        ``segment_fn``), ``n_images`` and ``n_pairs``.
+        ``segment_fn``), ``n_images`` and ``n_pairs``. With ``per_image``,
+        each row also has ``per_image``: a dict of lists in sample order,
+        ``name``, ``n_superpixels`` and the pair metrics averaged over the
+        image's annotations.
     """
     if not callable(segment_fn):
         raise TypeError(f'segment_fn must be callable (image_bgr, n) -> '
@@ -128,6 +134,7 @@ def benchmark_method(segment_fn: SegmentFn,
     per_pair = [{k: [] for k in PAIR_METRICS} for _ in counts]
     actual = [[] for _ in counts]
     millis = [[] for _ in counts]
+    images = [{k: [] for k in ('name', *PAIR_METRICS)} for _ in counts]
     for chunk in _chunks(samples, getattr(segment_fn, 'batch_size', 1)):
         chunk = [_check_sample(sample) for sample in chunk]
         for c, count in enumerate(counts):
@@ -141,12 +148,16 @@ def benchmark_method(segment_fn: SegmentFn,
                         f'segment_fn returned labels of shape {labels.shape} '
                         f'for image {name!r} of size {image.shape[:2]}; it '
                         'must return one (H, W) label map per image')
+                first = len(per_pair[c]['asa'])
                 for annotation in gt:
                     scores = superpixel_metrics(labels, annotation, image,
                                                 tolerance)
                     for key in PAIR_METRICS:
                         per_pair[c][key].append(scores[key])
                 actual[c].append(scores['n_superpixels'])
+                images[c]['name'].append(name)
+                for key in PAIR_METRICS:
+                    images[c][key].append(_nanmean(per_pair[c][key][first:]))
                 if bar is not None:
                     bar.update()
     if not actual[0]:
@@ -161,5 +172,7 @@ def benchmark_method(segment_fn: SegmentFn,
         row.update(ms_per_image=float(np.mean(millis[c])),
                    n_images=len(actual[c]),
                    n_pairs=len(per_pair[c]['asa']))
+        if per_image:
+            row['per_image'] = dict(images[c], n_superpixels=actual[c])
         rows.append(row)
     return rows

@@ -54,6 +54,22 @@ def test_rows_match_direct_metric_calls(samples):
                 np.mean([p[key] for p in pairs])), key
 
 
+def test_per_image_scores_average_each_images_annotations(samples):
+    rows = benchmark_method(grid, samples, [4, 16], progress=False,
+                            per_image=True)
+    for row, n in zip(rows, (4, 16)):
+        images = row['per_image']
+        assert images['name'] == ['a', 'b']
+        assert images['n_superpixels'] == [n, n]
+        for key in ('asa', 'br', 'bp', 'ue_np'):
+            expected = [np.mean([superpixel_metrics(grid(img, n), ann,
+                                                    img)[key]
+                                 for ann in gt]) for _, img, gt in samples]
+            assert images[key] == pytest.approx(expected), key
+    assert 'per_image' not in benchmark_method(grid, samples, 4,
+                                               progress=False)[0]
+
+
 def test_methods_that_batch_get_chunks(samples):
     from mmsuperpix.superpixels import SuperpixelMethod
 
@@ -185,6 +201,14 @@ def test_voc_samples_fill_void_bands(tmp_path):
         voc_samples(str(tmp_path))[0]
     with pytest.raises(FileNotFoundError, match='Pascal VOC layout'):
         voc_samples(str(tmp_path), 'SegmentationObject')
+    (tmp_path / 'val.txt').write_text('b\n\n')
+    assert [name for name, _, _ in voc_samples(
+        str(tmp_path), ann_file='val.txt')] == ['b']
+    (tmp_path / 'val.txt').write_text('b\nc\n')
+    with pytest.raises(FileNotFoundError, match="val.txt.*'c'"):
+        voc_samples(str(tmp_path), ann_file='val.txt')
+    with pytest.raises(FileNotFoundError, match='no image list'):
+        voc_samples(str(tmp_path), ann_file='test.txt')
 
 
 def test_bsds500_samples():
