@@ -38,6 +38,7 @@ import os.path as osp
 import subprocess
 import sys
 
+import cv2
 import numpy as np
 import torch
 
@@ -174,7 +175,24 @@ def main():
     with open(osp.join(out_dir, 'results.json'), 'w') as f:
         json.dump(dict(iters=args.iters, cfg_options=args.cfg_options,
                        checkpoints=checkpoints, datasets=results), f)
+    combine_curves(out_dir, args.datasets)
     print(f'results and curves: {out_dir}')
+
+
+def combine_curves(out_dir: str, datasets, keys=('asa', 'br', 'ue')) -> str:
+    """One picture of the curves: a row per metric, a column per data set
+    (``<out_dir>/curves.jpg``, from the per-set PNGs)."""
+    rows = []
+    for key in keys:
+        panels = [cv2.imread(osp.join(out_dir, d, f'{key}.png'))
+                  for d in datasets]
+        for dataset, panel in zip(datasets, panels):
+            cv2.putText(panel, dataset, (10, 30), cv2.FONT_HERSHEY_SIMPLEX,
+                        0.9, (0, 0, 0), 2)
+        rows.append(cv2.hconcat(panels))
+    path = osp.join(out_dir, 'curves.jpg')
+    cv2.imwrite(path, cv2.vconcat(rows), [cv2.IMWRITE_JPEG_QUALITY, 85])
+    return path
 
 
 def load_samples(dataset: str, args):
