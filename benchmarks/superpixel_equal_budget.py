@@ -33,7 +33,6 @@ Example:
 """
 import argparse
 import json
-import os
 import os.path as osp
 import subprocess
 import sys

@@ -170,7 +170,7 @@ def _listed(ann_file: str, names: List[str]) -> List[str]:
         raise FileNotFoundError(
             f'{ann_file!r} lists {len(missing)} image(s) without a label '
             f'map, e.g. {missing[0]!r}; fix the list or the data root')
-    return sorted(listed)
+    return sorted(set(listed))
 
 
 def _read_semantic_map(path: str, void: int) -> np.ndarray:
