@@ -51,6 +51,8 @@ from sweep_utils import REPO, SUPERPIXEL_RECIPES, interval
 
 CONFIGS = {}
 REFERENCE = 'opencv_slic'
+#: The default data roots live here (links to the data, see the README).
+DATA = osp.join(REPO, 'data')
 #: Scored metrics, in table order (UE: the Neubert-Protzel undersegmentation
 #: error, lower is better).
 METRICS = ('asa', 'br', 'bp', 'ue_np', 'co')
@@ -92,8 +94,7 @@ def parse_args() -> argparse.Namespace:
                         '(cosine: Adam 4e-4, warm-up, cosine decay); runs '
                         'of the cosine recipe get the tag "cosine" unless '
                         '--tag is given')
-    parser.add_argument('--data-root', default=osp.join(REPO, 'data',
-                                                        'BSDS500'))
+    parser.add_argument('--data-root', default=osp.join(DATA, 'BSDS500'))
     parser.add_argument('--work-root', default=osp.join(
         REPO, 'work_dirs', 'superpixel_equal_budget'))
     parser.add_argument('--tag', help='suffix of the run folders (probes)')
@@ -119,10 +120,9 @@ def parse_args() -> argparse.Namespace:
                         "VOC2012's label maps (--voc-root) and the demo "
                         "val images' label maps (--demo-root, from `make "
                         "demo-data`); --limit applies to each")
-    parser.add_argument('--voc-root', default=osp.join(REPO, 'data',
-                                                       'VOC2012'))
-    parser.add_argument('--demo-root', default=osp.join(
-        REPO, 'data', 'demo_voc', 'VOC2012'))
+    parser.add_argument('--voc-root', default=osp.join(DATA, 'VOC2012'))
+    parser.add_argument('--demo-root',
+                        default=osp.join(DATA, 'demo_voc', 'VOC2012'))
     parser.add_argument('--train-only', action='store_true',
                         help='train (or resume) and stop: score later, '
                         'e.g. after training on a GPU machine whose OpenCV '
