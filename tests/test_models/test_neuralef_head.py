@@ -15,7 +15,7 @@ from mmsuperpix.registry import MODELS
 D, K, SIZE = 32, 8, 64
 
 
-def build(probe_classes=3):
+def build(probe_classes=3, **test_cfg):
     init_default_scope('mmseg')
     model = MODELS.build(dict(
         type='NeuralEFSegmentor', feature_k=8,
@@ -29,7 +29,7 @@ def build(probe_classes=3):
                          in_index=[0, 1, 2], input_transform='resize_concat',
                          num_classes=K, num_heads=2, head_dim=8,
                          probe_classes=probe_classes),
-        test_cfg=ConfigDict(mode='whole')))
+        test_cfg=ConfigDict(mode='whole', **test_cfg)))
     model.init_weights()
     return model
 

@@ -2,12 +2,14 @@
 backbone (Deng et al., ICCV 2023)."""
 from typing import List, Optional, Sequence, Tuple
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from mmseg.models.segmentors import EncoderDecoder
 
 from mmsuperpix.ops import feature_knn_graph, neuralef_kernel, pixel_knn_graph
 from mmsuperpix.registry import MODELS
+from ..utils.dense_crf import DenseCRF
 from ..utils.input_images import preprocessor_rgb
 
 
@@ -64,6 +66,8 @@ class NeuralEFSegmentor(EncoderDecoder):
         self.feature_index = -1 if high_level == 'dino_keys' else \
             feature_index
         self.backbone.requires_grad_(False)
+        crf = (self.test_cfg or {}).get('crf')
+        self.crf = None if crf is None else DenseCRF(**crf)
 
     def train(self, mode: bool = True) -> 'NeuralEFSegmentor':
         """The backbone stays in eval mode (frozen: dropout off, norms
@@ -137,3 +141,39 @@ class NeuralEFSegmentor(EncoderDecoder):
         losses = self.decode_head.loss(features, data_samples,
                                        self.train_cfg, kernel=kernel)
         return {f'decode.{k}': v for k, v in losses.items()}
+
+    def predict(self, inputs: torch.Tensor,
+                data_samples: Optional[list] = None) -> list:
+        """``EncoderDecoder.predict``, then the dense CRF of ``test_cfg.crf``
+        (if any) on each image's cluster probabilities at its original
+        size."""
+        samples = super().predict(inputs, data_samples)
+        if self.crf is None:
+            return samples
+        images = preprocessor_rgb(self.data_preprocessor, inputs)
+        for image, sample in zip(images, samples):
+            probs = sample.seg_logits.data.float().softmax(0)
+            rgb = self._original_image(image, sample.metainfo,
+                                       tuple(probs.shape[-2:]))
+            marginals = self.crf(rgb, probs.cpu().numpy())
+            sample.pred_sem_seg.data = torch.from_numpy(
+                marginals.argmax(0)[None]).to(probs.device)
+        return samples
+
+    @staticmethod
+    def _original_image(image: torch.Tensor, meta: dict,
+                        size: Tuple[int, int]) -> np.ndarray:
+        """``image (3, H, W)`` (RGB 0..255, as the model saw it) without its
+        padding, unflipped and resized to ``size``: ``(h, w, 3)`` uint8, the
+        geometry mmseg's ``postprocess_result`` gives the logits."""
+        left, right, top, bottom = meta.get(
+            'img_padding_size', meta.get('padding_size', [0] * 4))
+        image = image[:, top:image.shape[1] - bottom,
+                      left:image.shape[2] - right]
+        if meta.get('flip'):
+            image = image.flip(2 if meta.get('flip_direction') ==
+                               'horizontal' else 1)
+        image = F.interpolate(image[None].float(), size, mode='bilinear',
+                              align_corners=False)[0]
+        return image.round().clamp(0, 255).byte().permute(
+            1, 2, 0).cpu().numpy()
